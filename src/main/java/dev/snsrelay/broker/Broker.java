@@ -1,0 +1,170 @@
+package dev.snsrelay.broker;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's queue: starts the embedded Artemis broker when no external one is configured, and
+ * owns the pooled connection factory every JMS endpoint of the relay uses. Added to the Camel
+ * context as a service, so it starts before the routes and stops after them.
+ */
+public final class Broker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final String RELAY_ROLE = "relay";
+
+    private final BrokerOptions options;
+    private final JmsPoolConnectionFactory pool;
+    private EmbeddedActiveMQ embedded;
+
+    public Broker(BrokerOptions options, int poolSize) {
+        this.options = options;
+        String url = options.embedded() ? "vm://0" : options.externalUrl();
+        // Made now so JMS endpoints can be configured with it; it connects on first use.
+        this.pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(
+                new ActiveMQConnectionFactory(url, options.user(), options.password()));
+        pool.setMaxConnections(poolSize);
+    }
+
+    /** The pooled factory; plain sends would otherwise open a connection per message. */
+    public ConnectionFactory connectionFactory() {
+        return pool;
+    }
+
+    public BrokerOptions options() {
+        return options;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (options.embedded()) {
+            embedded = new EmbeddedActiveMQ();
+            embedded.setConfiguration(configuration());
+            embedded.setSecurityManager(new SinglePrincipal(options.user(), options.password()));
+            embedded.start();
+            LOG.info("Embedded broker started: journal in {}, remote producers on {}",
+                    options.dataDir(), remoteDescription());
+        } else {
+            LOG.info("Using the external broker configured in relay.broker.url");
+        }
+        pool.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (pool != null) {
+            pool.stop();
+        }
+        if (embedded != null) {
+            embedded.stop();
+            LOG.info("Embedded broker stopped");
+        }
+    }
+
+    private String remoteDescription() {
+        return isBlank(options.remoteAcceptor()) ? "disabled" : options.remoteAcceptor();
+    }
+
+    private Configuration configuration() throws Exception {
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("sns-relay");
+        config.setPersistenceEnabled(true);
+        config.setSecurityEnabled(true);
+        config.setJMXManagementEnabled(false);
+        config.setGracefulShutdownEnabled(true);
+        config.setJournalDirectory(options.dataDir().resolve("journal").toString());
+        config.setBindingsDirectory(options.dataDir().resolve("bindings").toString());
+        config.setLargeMessagesDirectory(options.dataDir().resolve("large-messages").toString());
+        config.setPagingDirectory(options.dataDir().resolve("paging").toString());
+        config.setNodeManagerLockDirectory(options.dataDir().toString());
+
+        config.addAcceptorConfiguration("in-vm", "vm://0");
+        if (!isBlank(options.remoteAcceptor())) {
+            config.addAcceptorConfiguration("remote",
+                    "tcp://" + options.remoteAcceptor() + "?protocols=CORE,AMQP,STOMP");
+        }
+
+        // The relay dead-letters with a reason itself after the configured attempts; the broker's
+        // own limit is one higher, a backstop for a message that crashes the relay every time.
+        AddressSettings events = new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(options.deadLetterQueue()))
+                .setMaxDeliveryAttempts(options.maxDeliveryAttempts() + 1)
+                .setRedeliveryDelay(options.redeliveryDelayMs())
+                .setRedeliveryMultiplier(options.redeliveryMultiplier())
+                .setMaxRedeliveryDelay(options.maxRedeliveryDelayMs())
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setAutoCreateQueues(false)
+                .setAutoCreateAddresses(false);
+        config.addAddressSetting(options.queue(), events);
+        config.addAddressSetting(options.deadLetterQueue(), new AddressSettings()
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setMaxDeliveryAttempts(-1));
+
+        config.addQueueConfiguration(QueueConfiguration.of(options.queue())
+                .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        config.addQueueConfiguration(QueueConfiguration.of(options.deadLetterQueue())
+                .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+
+        Role relay = new Role(RELAY_ROLE, true, true, true, true, true, true, true, true, true,
+                true, true, true);
+        config.putSecurityRoles("#", Set.of(relay));
+        return config;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** One user from configuration, who may do everything; compared in constant time. */
+    private static final class SinglePrincipal implements ActiveMQSecurityManager {
+
+        private final byte[] user;
+        private final byte[] password;
+
+        SinglePrincipal(String user, String password) {
+            this.user = user.getBytes(StandardCharsets.UTF_8);
+            this.password = password.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean validateUser(String candidateUser, String candidatePassword) {
+            if (candidateUser == null || candidatePassword == null) {
+                return false;
+            }
+            boolean userOk = MessageDigest.isEqual(user,
+                    candidateUser.getBytes(StandardCharsets.UTF_8));
+            boolean passwordOk = MessageDigest.isEqual(password,
+                    candidatePassword.getBytes(StandardCharsets.UTF_8));
+            return userOk & passwordOk;
+        }
+
+        @Override
+        public boolean validateUserAndRole(String candidateUser, String candidatePassword,
+                Set<Role> roles, CheckType checkType) {
+            return validateUser(candidateUser, candidatePassword)
+                    && roles.stream().anyMatch(r -> RELAY_ROLE.equals(r.getName())
+                            && checkType.hasRole(r));
+        }
+    }
+}

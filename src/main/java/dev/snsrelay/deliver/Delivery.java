@@ -1,0 +1,246 @@
+package dev.snsrelay.deliver;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.ingest.EventJson;
+import dev.snsrelay.ingest.InvalidEventException;
+import dev.snsrelay.metrics.RelayMetrics;
+import dev.snsrelay.settings.AppSettings;
+import dev.snsrelay.settings.AppSettingsLookup;
+import dev.snsrelay.sns.DeliveryFailure;
+import dev.snsrelay.sns.FailureClassifier;
+import dev.snsrelay.sns.PublishSize;
+import dev.snsrelay.sns.SnsClients;
+import dev.snsrelay.sns.UndeliverableEventException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the deliver route that YAML cannot express well: find the app's settings, decide
+ * whether the event goes out, make the SNS message, apply the size rule, and sort failures into
+ * retry or dead-letter. Every outcome is counted.
+ */
+public final class Delivery {
+
+    /** JMS property naming the app; set by the HTTP route and by external producers. */
+    public static final String APP_ID = "appId";
+    /** JMS property with the event id (the X-Webhook-Id, or one the relay made). */
+    public static final String EVENT_ID = "eventId";
+    /** JMS property with the event type, when the HTTP route already read it. */
+    public static final String EVENT_TYPE = "eventType";
+    /** JMS property the HTTP route sets, so received events are counted once, where they came. */
+    public static final String SOURCE = "relaySource";
+
+    /** Exchange property: true when the prepared message is to be published. */
+    public static final String PUBLISH = "relayPublish";
+    public static final String TOPIC_ARN = "relayTopicArn";
+    public static final String SNS_CLIENT = "relaySnsClient";
+
+    private static final String ORIGINAL_BODY = "relayOriginalBody";
+    private static final String ATTEMPT = "relayAttempt";
+    private static final String APP = "relayApp";
+    private static final String ID = "relayEventId";
+    private static final String TYPE = "relayEventType";
+    private static final String FIFO_GROUP = "CamelAwsSnsMessageGroupId";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+    private final AppSettingsLookup settings;
+    private final SnsClients clients;
+    private final EventJson json;
+    private final ObjectMapper mapper;
+    private final FailureClassifier classifier;
+    private final RelayMetrics metrics;
+    private final int maxAttempts;
+    private final String eventTypeAttribute;
+
+    /**
+     * @param maxAttempts        deliveries of one event before a retryable failure dead-letters it
+     * @param eventTypeAttribute SNS message attribute that carries the event type, for
+     *                           subscription filter policies; blank for none
+     */
+    public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
+            ObjectMapper mapper, FailureClassifier classifier, RelayMetrics metrics,
+            int maxAttempts, String eventTypeAttribute) {
+        this.settings = settings;
+        this.clients = clients;
+        this.json = json;
+        this.mapper = mapper;
+        this.classifier = classifier;
+        this.metrics = metrics;
+        this.maxAttempts = maxAttempts;
+        this.eventTypeAttribute = eventTypeAttribute == null ? "" : eventTypeAttribute.trim();
+    }
+
+    /** Turns a queued event into an SNS publish, or marks it as deliberately discarded. */
+    public void prepare(Exchange exchange) {
+        Message in = exchange.getIn();
+        Object body = in.getBody();
+        int attempt = in.getHeader("JMSXDeliveryCount", 1, Integer.class);
+        String appId = in.getHeader(APP_ID, String.class);
+        String eventId = in.getHeader(EVENT_ID, String.class);
+        if (eventId == null) {
+            eventId = in.getHeader("JMSMessageID", String.class);
+        }
+        exchange.setProperty(ORIGINAL_BODY, body);
+        exchange.setProperty(ATTEMPT, attempt);
+        exchange.setProperty(APP, appId);
+        exchange.setProperty(ID, eventId);
+        exchange.setProperty(PUBLISH, false);
+        if (attempt == 1 && !"http".equals(in.getHeader(SOURCE))) {
+            metrics.received(appId, "jms");
+        }
+
+        if (appId == null || appId.isBlank()) {
+            throw new UndeliverableEventException("MissingAppId",
+                    "the message has no appId property");
+        }
+        AppSettings app = settings.find(appId).orElseThrow(() ->
+                new UndeliverableEventException("UnknownApp", "no settings for this app"));
+
+        String message = messageText(body);
+        EventJson.Summary summary;
+        try {
+            summary = json.inspect(message);
+        } catch (InvalidEventException e) {
+            throw new UndeliverableEventException("InvalidEvent", e.getMessage());
+        }
+        exchange.setProperty(TYPE, summary.type());
+
+        if (!app.enabled()) {
+            discard(exchange, app, summary, "disabled");
+            return;
+        }
+        if (!app.delivers(summary.type())) {
+            discard(exchange, app, summary, "event_type");
+            return;
+        }
+
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (!eventTypeAttribute.isEmpty() && summary.type() != null) {
+            attributes.put(eventTypeAttribute, summary.type());
+        }
+        long size = PublishSize.of(message, attributes);
+        if (size > app.maxMessageBytes()) {
+            LOG.warn("Event dropped: too large for SNS. app={} type={} id={} size={} limit={}",
+                    appId, summary.type(), eventId, size, app.maxMessageBytes());
+            metrics.dropped(appId, "oversize");
+            return;
+        }
+
+        // aws2-sns turns every non-Camel header into a message attribute: start from nothing.
+        in.removeHeaders("*");
+        attributes.forEach(in::setHeader);
+        in.setBody(message);
+        if (app.topicArn().fifo()) {
+            // SNS deduplicates FIFO publishes by id; the exchange id is what aws2-sns sends, and
+            // it must be the same on every redelivery of this event.
+            exchange.setExchangeId(deduplicationId(eventId, message));
+            exchange.setProperty(FIFO_GROUP, summary.channel() != null ? summary.channel() : appId);
+        }
+        exchange.setProperty(TOPIC_ARN, app.topicArn().value());
+        exchange.setProperty(SNS_CLIENT, clients.beanFor(app));
+        exchange.setProperty(PUBLISH, true);
+    }
+
+    public void published(Exchange exchange) {
+        metrics.published(exchange.getProperty(APP, String.class));
+    }
+
+    /**
+     * Called with the caught failure. A retryable one is thrown again, which rolls the JMS
+     * transaction back so the broker redelivers with backoff; otherwise the exchange becomes the
+     * dead-letter message: original body, app, and the reason as properties.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        DeliveryFailure failure = classifier.classify(caught);
+        String app = exchange.getProperty(APP, String.class);
+        String id = exchange.getProperty(ID, String.class);
+        String type = exchange.getProperty(TYPE, String.class);
+        int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
+
+        if (failure.retryable() && attempt < maxAttempts) {
+            LOG.warn("Publish failed, will retry: app={} type={} id={} attempt={}/{} error={}: {}",
+                    app, type, id, attempt, maxAttempts, failure.code(), failure.message());
+            throw caught;
+        }
+
+        String reason = failure.retryable()
+                ? "retries exhausted after " + attempt + " attempts: " + failure.message()
+                : failure.message();
+        LOG.warn("Event moved to the dead-letter queue: app={} type={} id={} attempts={} "
+                + "reason={}: {}", app, type, id, attempt, failure.code(), reason);
+        metrics.deadLettered(app, failure.code());
+
+        Message out = exchange.getIn();
+        out.removeHeaders("*");
+        out.setBody(exchange.getProperty(ORIGINAL_BODY));
+        if (app != null) {
+            out.setHeader(APP_ID, app);
+        }
+        if (id != null) {
+            out.setHeader(EVENT_ID, id);
+        }
+        if (type != null) {
+            out.setHeader(EVENT_TYPE, type);
+        }
+        out.setHeader("deadLetterCode", failure.code());
+        out.setHeader("deadLetterReason", reason);
+        out.setHeader("deadLetterAttempts", attempt);
+        out.setHeader("deadLetterAt", Instant.now().toString());
+    }
+
+    private void discard(Exchange exchange, AppSettings app, EventJson.Summary summary,
+            String reason) {
+        LOG.debug("Event discarded: app={} type={} reason={}", app.appId(), summary.type(),
+                reason);
+        metrics.dropped(app.appId(), reason);
+    }
+
+    private String messageText(Object body) {
+        if (body instanceof String text) {
+            return text;
+        }
+        if (body instanceof byte[] bytes) {
+            try {
+                return EventJson.decodeUtf8(bytes);
+            } catch (InvalidEventException e) {
+                throw new UndeliverableEventException("InvalidEvent", e.getMessage());
+            }
+        }
+        if (body == null) {
+            throw new UndeliverableEventException("InvalidEvent", "the message has no body");
+        }
+        try {
+            // A Map (JMS MapMessage) or an object from a Java producer.
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new UndeliverableEventException("InvalidEvent",
+                    "the message body cannot be written as JSON: " + body.getClass().getName());
+        }
+    }
+
+    private static String deduplicationId(String eventId, String message) {
+        if (eventId != null && eventId.matches("[A-Za-z0-9._:-]{1,128}")) {
+            return eventId;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(message.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.snsrelay.ingest;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.metrics.RelayMetrics;
+import dev.snsrelay.settings.AppSettings;
+import dev.snsrelay.settings.AppSettingsLookup;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the ingest-http route: check a posted event, hand it to the queue with only the
+ * properties the relay chose, and answer in JSON. No request header travels on.
+ */
+public final class HttpIngest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
+    private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final AppSettingsLookup settings;
+    private final EventJson json;
+    private final ObjectMapper mapper;
+    private final RelayMetrics metrics;
+
+    public HttpIngest(AppSettingsLookup settings, EventJson json, ObjectMapper mapper,
+            RelayMetrics metrics) {
+        this.settings = settings;
+        this.json = json;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /** Validates the request and turns it into the message to queue; throws to refuse it. */
+    public void accept(Exchange exchange) {
+        Message in = exchange.getIn();
+        String app = in.getHeader("app", String.class);
+        if (!AppSettings.isValidAppId(app)) {
+            throw new IngestRejectedException(404, "unknown_app", "unknown app");
+        }
+        requireJsonContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+
+        String eventId = in.getHeader("X-Webhook-Id", String.class);
+        if (eventId == null || eventId.isEmpty()) {
+            eventId = UUID.randomUUID().toString();
+        } else if (!WEBHOOK_ID.matcher(eventId).matches()) {
+            throw new IngestRejectedException(400, "invalid_webhook_id",
+                    "X-Webhook-Id must be 1 to 128 letters, digits or . _ : -");
+        }
+
+        byte[] raw = in.getBody(byte[].class);
+        if (raw == null || raw.length == 0) {
+            throw new IngestRejectedException(400, "empty_body", "the body is empty");
+        }
+        String text;
+        EventJson.Summary summary;
+        try {
+            text = EventJson.decodeUtf8(raw);
+            summary = json.inspect(text);
+        } catch (InvalidEventException e) {
+            throw new IngestRejectedException(400, e.code(), e.getMessage());
+        }
+        if (settings.find(app).isEmpty()) {
+            throw new IngestRejectedException(404, "unknown_app", "no settings for app " + app);
+        }
+
+        in.removeHeaders("*");
+        in.setHeader(Delivery.APP_ID, app);
+        in.setHeader(Delivery.EVENT_ID, eventId);
+        in.setHeader(Delivery.SOURCE, "http");
+        if (summary.type() != null) {
+            in.setHeader(Delivery.EVENT_TYPE, summary.type());
+        }
+        in.setBody(text);
+        exchange.setProperty("relayIngestApp", app);
+        exchange.setProperty("relayIngestId", eventId);
+    }
+
+    /** After the queue has the event: 202 with its id. */
+    public void accepted(Exchange exchange) {
+        String app = exchange.getProperty("relayIngestApp", String.class);
+        metrics.received(app, "http");
+        ObjectNode body = mapper.createObjectNode();
+        body.put("id", exchange.getProperty("relayIngestId", String.class));
+        reply(exchange, 202, body);
+    }
+
+    /** The request was refused: its status and a JSON error, and nothing was queued. */
+    public void rejected(Exchange exchange) {
+        IngestRejectedException e =
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IngestRejectedException.class);
+        metrics.rejected(exchange.getIn().getHeader("app", String.class), e.code());
+        reply(exchange, e.status(), error(e.code(), e.getMessage()));
+    }
+
+    /** The queue did not take the event: the sender must retry. */
+    public void unavailable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Event not accepted: the queue refused it ({}); answered 503",
+                e == null ? "unknown cause" : e.getClass().getSimpleName() + ": "
+                        + e.getMessage());
+        reply(exchange, 503, error("queue_unavailable",
+                "the event could not be queued; retry later"));
+    }
+
+    private ObjectNode error(String code, String message) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("error", message);
+        node.put("code", code);
+        return node;
+    }
+
+    private static void reply(Exchange exchange, int status, ObjectNode body) {
+        Message out = exchange.getMessage();
+        // Request headers would otherwise be echoed back in the response.
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(body.toString());
+    }
+
+    private static void requireJsonContentType(String contentType) {
+        if (contentType == null) {
+            throw new IngestRejectedException(415, "unsupported_media_type",
+                    "Content-Type must be application/json");
+        }
+        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+        if (!parts[0].trim().equals("application/json")) {
+            throw new IngestRejectedException(415, "unsupported_media_type",
+                    "Content-Type must be application/json");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.startsWith("charset=") && !p.substring(8).replace("\"", "").equals("utf-8")) {
+                throw new IngestRejectedException(415, "unsupported_media_type",
+                        "the only charset accepted is utf-8");
+            }
+        }
+    }
+}

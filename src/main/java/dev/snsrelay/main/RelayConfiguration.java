@@ -1,0 +1,176 @@
+package dev.snsrelay.main;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.broker.Broker;
+import dev.snsrelay.broker.BrokerOptions;
+import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.ingest.EventJson;
+import dev.snsrelay.ingest.HttpIngest;
+import dev.snsrelay.metrics.RelayMetrics;
+import dev.snsrelay.settings.PropertiesAppSettings;
+import dev.snsrelay.sns.FailureClassifier;
+import dev.snsrelay.sns.SnsClientOptions;
+import dev.snsrelay.sns.SnsClients;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the relay's parts from application.properties and binds them in the registry under the
+ * names the YAML routes use: httpIngest, delivery. Beans with side effects (the broker) are made
+ * here rather than with @BindToRegistry, which camel-main would run twice.
+ */
+public final class RelayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        PropertiesComponent props = camel.getPropertiesComponent();
+        Path dataDir = Path.of(prop(props, "relay.data-dir", "data"));
+        Files.createDirectories(dataDir);
+
+        BrokerOptions brokerOptions = new BrokerOptions(
+                prop(props, "relay.broker.url", ""),
+                dataDir.resolve("broker"),
+                prop(props, "relay.broker.remote-acceptor", "127.0.0.1:61616"),
+                prop(props, "relay.broker.user", "relay"),
+                brokerPassword(props, dataDir),
+                prop(props, "relay.queue.name", "chat.events"),
+                prop(props, "relay.queue.dead-letter", "chat.events.DLQ"),
+                intProp(props, "relay.deliver.max-attempts", 12),
+                longProp(props, "relay.deliver.redelivery-delay-ms", 1000),
+                Double.parseDouble(prop(props, "relay.deliver.redelivery-multiplier", "2.0")),
+                longProp(props, "relay.deliver.max-redelivery-delay-ms", 60_000));
+        Broker broker = new Broker(brokerOptions, intProp(props, "relay.broker.pool-size", 8));
+        // Added as a service: started before the routes, stopped after them.
+        camel.addService(broker, true, true);
+        camel.getRegistry().bind("broker", broker);
+
+        JmsComponent jms = new JmsComponent();
+        jms.setConnectionFactory(broker.connectionFactory());
+        camel.addComponent("jms", jms);
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // camel-micrometer-prometheus adopts a registry bound under this name.
+        camel.getRegistry().bind("metricsRegistry", meters);
+
+        Properties appProps = new Properties();
+        for (String key : props.loadProperties(k -> k.startsWith(PropertiesAppSettings.PREFIX))
+                .stringPropertyNames()) {
+            appProps.setProperty(key, props.resolveProperty(key).orElse(""));
+        }
+        PropertiesAppSettings apps = PropertiesAppSettings.from(appProps,
+                prop(props, "relay.sns.endpoint", ""));
+        LOG.info("{} app(s) configured in application.properties: {}", apps.all().size(),
+                String.join(", ", apps.all().keySet()));
+        camel.getRegistry().bind("appSettings", apps);
+
+        RelayMetrics metrics = new RelayMetrics(meters, id -> apps.find(id).isPresent());
+        camel.getRegistry().bind("relayMetrics", metrics);
+
+        SnsClients clients = new SnsClients(camel, new SnsClientOptions(
+                Duration.ofMillis(longProp(props, "relay.sns.api-call-timeout-ms", 20_000)),
+                Duration.ofMillis(longProp(props, "relay.sns.attempt-timeout-ms", 5_000)),
+                intProp(props, "relay.sns.sdk-max-attempts", 3),
+                intProp(props, "relay.sns.max-connections", 64),
+                prop(props, "relay.sts.endpoint", "")));
+        camel.addService(new ClosingService(clients), true, true);
+        camel.getRegistry().bind("snsClients", clients);
+
+        ObjectMapper mapper = new ObjectMapper();
+        EventJson json = new EventJson(intProp(props, "relay.ingest.max-depth", 64));
+        FailureClassifier classifier = classifier(props);
+
+        camel.getRegistry().bind("httpIngest", new HttpIngest(apps, json, mapper, metrics));
+        camel.getRegistry().bind("delivery", new Delivery(apps, clients, json, mapper,
+                classifier, metrics, brokerOptions.maxDeliveryAttempts(),
+                prop(props, "relay.sns.event-type-attribute", "event_type")));
+    }
+
+    private static FailureClassifier classifier(PropertiesComponent props) {
+        FailureClassifier defaults = FailureClassifier.defaults();
+        String permanent = prop(props, "relay.deliver.dead-letter-codes", "");
+        String retryable = prop(props, "relay.deliver.retry-codes", "");
+        if (permanent.isBlank() && retryable.isBlank()) {
+            return defaults;
+        }
+        return new FailureClassifier(codes(permanent), codes(retryable));
+    }
+
+    private static Set<String> codes(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The broker password from configuration, or one generated at first start and kept in
+     * data/broker-password, readable by the owner only. Its value is never logged.
+     */
+    private static String brokerPassword(PropertiesComponent props, Path dataDir)
+            throws IOException {
+        String configured = prop(props, "relay.broker.password", "");
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        Path file = dataDir.resolve("broker-password");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String generated = HexFormat.of().formatHex(random);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, generated);
+        LOG.info("No relay.broker.password configured: generated one for remote producers in {}",
+                file.toAbsolutePath());
+        return generated;
+    }
+
+    static String prop(PropertiesComponent props, String key, String fallback) {
+        return props.resolveProperty(key).map(String::trim).orElse(fallback);
+    }
+
+    static int intProp(PropertiesComponent props, String key, int fallback) {
+        String v = prop(props, key, "");
+        return v.isEmpty() ? fallback : Integer.parseInt(v);
+    }
+
+    static long longProp(PropertiesComponent props, String key, long fallback) {
+        String v = prop(props, key, "");
+        return v.isEmpty() ? fallback : Long.parseLong(v);
+    }
+
+    /** Closes an AutoCloseable when the context stops. */
+    private static final class ClosingService extends ServiceSupport {
+        private final AutoCloseable target;
+
+        ClosingService(AutoCloseable target) {
+            this.target = target;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            target.close();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.snsrelay.sns;
+
+import java.time.Duration;
+
+/**
+ * Settings shared by every app's SNS client.
+ *
+ * @param apiCallTimeout    the whole publish, SDK retries included
+ * @param attemptTimeout    one HTTP attempt; an endpoint that never answers fails after this
+ * @param sdkMaxAttempts    attempts inside the SDK before the broker's redelivery takes over
+ * @param maxConnections    HTTP connections shared by all apps' clients
+ * @param stsEndpoint       STS endpoint override for the role auth type; blank for AWS
+ */
+public record SnsClientOptions(
+        Duration apiCallTimeout,
+        Duration attemptTimeout,
+        int sdkMaxAttempts,
+        int maxConnections,
+        String stsEndpoint) {
+}

@@ -1,0 +1,197 @@
+package dev.snsrelay.sns;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.snsrelay.settings.AppSettings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.SnsClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * One {@link SnsClient} per app, bound in the Camel registry under a name that changes whenever
+ * the app's connection settings change, so the aws2-sns endpoint URI carries only that name and
+ * never a secret. A superseded client is closed and its endpoints removed at once.
+ */
+public final class SnsClients implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnsClients.class);
+    private static final String BEAN_PREFIX = "sns-client-";
+
+    private final CamelContext camel;
+    private final SnsClientOptions options;
+    private final SdkHttpClient http;
+    private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile AwsCredentialsProvider relayIdentity;
+
+    public SnsClients(CamelContext camel, SnsClientOptions options) {
+        this.camel = camel;
+        this.options = options;
+        // One connection pool for all apps: 10,000 apps must not mean 10,000 pools.
+        this.http = ApacheHttpClient.builder()
+                .maxConnections(options.maxConnections())
+                .connectionTimeout(options.attemptTimeout())
+                .socketTimeout(options.attemptTimeout())
+                .build();
+    }
+
+    /** The registry name of the client for these settings, creating it if they changed. */
+    public String beanFor(AppSettings settings) {
+        String fingerprint = fingerprint(settings);
+        Entry current = byApp.get(settings.appId());
+        if (current != null && current.fingerprint.equals(fingerprint)) {
+            return current.beanName;
+        }
+        return byApp.compute(settings.appId(), (app, old) -> {
+            if (old != null && old.fingerprint.equals(fingerprint)) {
+                return old;
+            }
+            Entry fresh = new Entry(fingerprint,
+                    BEAN_PREFIX + app + "-" + generation.incrementAndGet(), build(settings));
+            camel.getRegistry().bind(fresh.beanName, SnsClient.class, fresh.client);
+            if (old != null) {
+                retire(old);
+                LOG.info("SNS connection settings of app {} changed; new client in use", app);
+            }
+            return fresh;
+        }).beanName;
+    }
+
+    /** Closes the app's client, e.g. when the app is deleted. */
+    public void forget(String appId) {
+        Entry old = byApp.remove(appId);
+        if (old != null) {
+            retire(old);
+        }
+    }
+
+    /** How many clients are open: one per app that has published since its last change. */
+    public int liveClients() {
+        return byApp.size();
+    }
+
+    /** A client for a one-off check of settings that are not saved; the caller closes it. */
+    public SnsClient standalone(AppSettings settings) {
+        return build(settings);
+    }
+
+    @Override
+    public void close() {
+        byApp.values().forEach(this::retire);
+        byApp.clear();
+        http.close();
+        if (relayIdentity instanceof AutoCloseable c) {
+            closeQuietly(c);
+        }
+    }
+
+    private SnsClient build(AppSettings s) {
+        SnsClientBuilder b = SnsClient.builder()
+                .httpClient(http)
+                .region(Region.of(s.topicArn().region()))
+                .credentialsProvider(credentials(s))
+                .overrideConfiguration(c -> c
+                        .apiCallTimeout(options.apiCallTimeout())
+                        .apiCallAttemptTimeout(options.attemptTimeout())
+                        .retryStrategy(r -> r.maxAttempts(options.sdkMaxAttempts())));
+        if (s.endpoint() != null) {
+            b.endpointOverride(URI.create(s.endpoint()));
+        }
+        return b.build();
+    }
+
+    private AwsCredentialsProvider credentials(AppSettings s) {
+        return switch (s.authType()) {
+            case KEYS -> StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(s.accessKey(), s.secretKey()));
+            case RESOURCE -> relayIdentity();
+            case ROLE -> assumeRole(s);
+        };
+    }
+
+    private AwsCredentialsProvider relayIdentity() {
+        if (relayIdentity == null) {
+            synchronized (this) {
+                if (relayIdentity == null) {
+                    relayIdentity = DefaultCredentialsProvider.builder().build();
+                }
+            }
+        }
+        return relayIdentity;
+    }
+
+    private AwsCredentialsProvider assumeRole(AppSettings s) {
+        StsClientBuilder sts = StsClient.builder()
+                .httpClient(http)
+                .region(Region.of(s.topicArn().region()))
+                .credentialsProvider(relayIdentity());
+        if (options.stsEndpoint() != null && !options.stsEndpoint().isBlank()) {
+            sts.endpointOverride(URI.create(options.stsEndpoint()));
+        }
+        // The provider refreshes the session before it expires, in the background.
+        return StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts.build())
+                .asyncCredentialUpdateEnabled(true)
+                .refreshRequest(r -> r.roleArn(s.roleArn())
+                        .roleSessionName("sns-relay-" + s.appId())
+                        .externalId(s.appId()))
+                .build();
+    }
+
+    private void retire(Entry old) {
+        camel.getRegistry().unbind(old.beanName);
+        for (Endpoint e : camel.getEndpoints()) {
+            if (e.getEndpointUri().contains("#" + old.beanName)
+                    || e.getEndpointUri().contains("%23" + old.beanName)) {
+                closeQuietly(() -> camel.removeEndpoint(e));
+            }
+        }
+        closeQuietly(old.client);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Closing a superseded SNS client failed", e);
+        }
+    }
+
+    /** A digest of what the client is built from; the secret goes in, but never comes out. */
+    private static String fingerprint(AppSettings s) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {s.topicArn().region(), s.authType().wireName(),
+                    s.accessKey(), s.secretKey(), s.roleArn(), s.endpoint()}) {
+                d.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Entry(String fingerprint, String beanName, SnsClient client) {
+    }
+}
