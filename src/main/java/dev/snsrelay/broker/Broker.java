@@ -109,6 +109,7 @@ public final class Broker extends ServiceSupport {
         // own limit is one higher, a backstop for a message that crashes the relay every time.
         AddressSettings events = new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(options.deadLetterQueue()))
+                .setExpiryAddress(SimpleString.of(options.deadLetterQueue()))
                 .setMaxDeliveryAttempts(options.maxDeliveryAttempts() + 1)
                 .setRedeliveryDelay(options.redeliveryDelayMs())
                 .setRedeliveryMultiplier(options.redeliveryMultiplier())
@@ -117,8 +118,11 @@ public final class Broker extends ServiceSupport {
                 .setAutoCreateQueues(false)
                 .setAutoCreateAddresses(false);
         config.addAddressSetting(options.queue(), events);
+        // Dead letters stay until an operator acts; the addresses only silence start-up warnings.
         config.addAddressSetting(options.deadLetterQueue(), new AddressSettings()
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDeadLetterAddress(SimpleString.of(options.deadLetterQueue()))
+                .setExpiryAddress(SimpleString.of(options.deadLetterQueue()))
                 .setMaxDeliveryAttempts(-1));
 
         config.addQueueConfiguration(QueueConfiguration.of(options.queue())

@@ -69,9 +69,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         jms.setConnectionFactory(broker.connectionFactory());
         camel.addComponent("jms", jms);
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // camel-micrometer-prometheus adopts a registry bound under this name.
-        camel.getRegistry().bind("metricsRegistry", meters);
+        PrometheusMeterRegistry meters = meterRegistry(camel);
 
         Properties appProps = new Properties();
         for (String key : props.loadProperties(k -> k.startsWith(PropertiesAppSettings.PREFIX))
@@ -104,6 +102,17 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("delivery", new Delivery(apps, clients, json, mapper,
                 classifier, metrics, brokerOptions.maxDeliveryAttempts(),
                 prop(props, "relay.sns.event-type-attribute", "event_type")));
+    }
+
+    /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it first. */
+    private static PrometheusMeterRegistry meterRegistry(CamelContext camel) {
+        PrometheusMeterRegistry meters = camel.getRegistry()
+                .lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            camel.getRegistry().bind("metricsRegistry", meters);
+        }
+        return meters;
     }
 
     private static FailureClassifier classifier(PropertiesComponent props) {

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import dev.snsrelay.settings.AppSettings;
 import org.apache.camel.CamelContext;
@@ -42,11 +43,22 @@ public final class SnsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final Function<AppSettings, SnsClient> factory;
     private volatile AwsCredentialsProvider relayIdentity;
 
     public SnsClients(CamelContext camel, SnsClientOptions options) {
+        this(camel, options, null);
+    }
+
+    /**
+     * @param factory builds a client for settings; null for the real AWS SDK client. Route
+     *                tests pass a recording fake here.
+     */
+    public SnsClients(CamelContext camel, SnsClientOptions options,
+            Function<AppSettings, SnsClient> factory) {
         this.camel = camel;
         this.options = options;
+        this.factory = factory != null ? factory : this::build;
         // One connection pool for all apps: 10,000 apps must not mean 10,000 pools.
         this.http = ApacheHttpClient.builder()
                 .maxConnections(options.maxConnections())
@@ -67,7 +79,8 @@ public final class SnsClients implements AutoCloseable {
                 return old;
             }
             Entry fresh = new Entry(fingerprint,
-                    BEAN_PREFIX + app + "-" + generation.incrementAndGet(), build(settings));
+                    BEAN_PREFIX + app + "-" + generation.incrementAndGet(),
+                    factory.apply(settings));
             camel.getRegistry().bind(fresh.beanName, SnsClient.class, fresh.client);
             if (old != null) {
                 retire(old);
