@@ -30,6 +30,7 @@ function parseOptions() {
         port: { type: "string", default: process.env.LOCAL_SNS_PORT || "4566" },
         host: { type: "string", default: HOST },
         "seed-demo": { type: "boolean", default: process.env.LOCAL_SNS_SEED_DEMO === "1" },
+        "exit-with-stdin": { type: "boolean", default: false },
       },
     }));
   } catch (err) {
@@ -40,7 +41,11 @@ function parseOptions() {
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     die(`--port must be an integer 0..65535 (got ${values.port})`);
   }
-  return { port: Number(values.port), seedDemo: values["seed-demo"] };
+  return {
+    port: Number(values.port),
+    seedDemo: values["seed-demo"],
+    exitWithStdin: values["exit-with-stdin"],
+  };
 }
 
 // Records who signed each SNS request so tests can assert which credentials the relay used.
@@ -119,7 +124,7 @@ async function seedDemo(app, port) {
 }
 
 async function main() {
-  const { port: requestedPort, seedDemo: wantDemo } = parseOptions();
+  const { port: requestedPort, seedDemo: wantDemo, exitWithStdin } = parseOptions();
   // logger: false silences fauxqs' per-request logging; fauxqs' env vars only affect
   // startFauxqs(), so nothing in the environment can turn it back on.
   const app = buildApp({ logger: false, defaultRegion: REGION });
@@ -137,6 +142,12 @@ async function main() {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  if (exitWithStdin) {
+    // A test JVM that dies without stopping us closes our stdin: no orphan server is left.
+    process.stdin.on("end", stop);
+    process.stdin.on("error", stop);
+    process.stdin.resume();
+  }
 
   try {
     await app.listen({ host: HOST, port: requestedPort });
