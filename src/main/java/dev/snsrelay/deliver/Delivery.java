@@ -171,8 +171,14 @@ public final class Delivery {
         int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
 
         if (failure.retryable() && attempt < maxAttempts) {
-            LOG.warn("Publish failed, will retry: app={} type={} id={} attempt={}/{} error={}: {}",
-                    app, type, id, attempt, maxAttempts, failure.code(), failure.message());
+            // One WARN per event is enough to see an outage; later attempts would flood the log.
+            if (attempt == 1) {
+                LOG.warn("Publish failed, will retry: app={} type={} id={} error={}: {}",
+                        app, type, id, failure.code(), failure.message());
+            } else {
+                LOG.debug("Publish failed again: app={} id={} attempt={}/{} error={}", app, id,
+                        attempt, maxAttempts, failure.code());
+            }
             throw caught;
         }
 
