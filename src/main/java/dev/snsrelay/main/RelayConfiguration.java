@@ -13,12 +13,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.admin.AdminApi;
+import dev.snsrelay.admin.AdminToken;
+import dev.snsrelay.admin.SettingsJson;
+import dev.snsrelay.admin.SnsCheck;
 import dev.snsrelay.broker.Broker;
 import dev.snsrelay.broker.BrokerOptions;
 import dev.snsrelay.deliver.Delivery;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
 import dev.snsrelay.metrics.RelayMetrics;
+import dev.snsrelay.settings.JdbcAppSettingsStore;
 import dev.snsrelay.settings.PropertiesAppSettings;
 import dev.snsrelay.sns.FailureClassifier;
 import dev.snsrelay.sns.SnsClientOptions;
@@ -35,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the relay's parts from application.properties and binds them in the registry under the
- * names the YAML routes use: httpIngest, delivery. Beans with side effects (the broker) are made
+ * names the YAML routes use: httpIngest, delivery, adminApi. Beans with side effects (the broker) are made
  * here rather than with @BindToRegistry, which camel-main would run twice.
  */
 public final class RelayConfiguration implements CamelConfiguration {
@@ -76,32 +81,51 @@ public final class RelayConfiguration implements CamelConfiguration {
                 .stringPropertyNames()) {
             appProps.setProperty(key, props.resolveProperty(key).orElse(""));
         }
-        PropertiesAppSettings apps = PropertiesAppSettings.from(appProps,
-                prop(props, "relay.sns.endpoint", ""));
-        LOG.info("{} app(s) configured in application.properties: {}", apps.all().size(),
-                String.join(", ", apps.all().keySet()));
-        camel.getRegistry().bind("appSettings", apps);
+        PropertiesAppSettings declared = PropertiesAppSettings.from(appProps);
 
-        RelayMetrics metrics = new RelayMetrics(meters, id -> apps.find(id).isPresent());
+        String jdbcUrl = prop(props, "relay.settings.jdbc-url", "");
+        JdbcAppSettingsStore store = JdbcAppSettingsStore.open(
+                jdbcUrl.isBlank() ? JdbcAppSettingsStore.h2Url(dataDir) : jdbcUrl,
+                prop(props, "relay.settings.jdbc-user", ""),
+                prop(props, "relay.settings.jdbc-password", ""),
+                Duration.ofMillis(longProp(props, "relay.settings.refresh-ms", 2000)));
+        camel.addService(new ClosingService(store), true, true);
+        store.importDeclared(declared.all());
+        camel.getRegistry().bind("appSettings", store);
+
+        RelayMetrics metrics = new RelayMetrics(meters, id -> store.find(id).isPresent());
         camel.getRegistry().bind("relayMetrics", metrics);
 
+        String eventTypeAttribute = prop(props, "relay.sns.event-type-attribute", "event_type");
         SnsClients clients = new SnsClients(camel, new SnsClientOptions(
                 Duration.ofMillis(longProp(props, "relay.sns.api-call-timeout-ms", 20_000)),
                 Duration.ofMillis(longProp(props, "relay.sns.attempt-timeout-ms", 5_000)),
                 intProp(props, "relay.sns.sdk-max-attempts", 3),
                 intProp(props, "relay.sns.max-connections", 64),
-                prop(props, "relay.sts.endpoint", "")));
+                prop(props, "relay.sts.endpoint", ""),
+                prop(props, "relay.sns.endpoint", "")));
         camel.addService(new ClosingService(clients), true, true);
         camel.getRegistry().bind("snsClients", clients);
+        // A changed or deleted app gets a new client on its next event; the old one goes now.
+        store.onChange(clients::forget);
+        meters.gauge("relay.sns.clients", clients, SnsClients::liveClients);
 
         ObjectMapper mapper = new ObjectMapper();
         EventJson json = new EventJson(intProp(props, "relay.ingest.max-depth", 64));
         FailureClassifier classifier = classifier(props);
 
-        camel.getRegistry().bind("httpIngest", new HttpIngest(apps, json, mapper, metrics));
-        camel.getRegistry().bind("delivery", new Delivery(apps, clients, json, mapper,
-                classifier, metrics, brokerOptions.maxDeliveryAttempts(),
-                prop(props, "relay.sns.event-type-attribute", "event_type")));
+        camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics));
+        camel.getRegistry().bind("delivery", new Delivery(store, clients, json, mapper,
+                classifier, metrics, brokerOptions.maxDeliveryAttempts(), eventTypeAttribute));
+
+        AdminToken token = AdminToken.resolve(prop(props, "relay.admin.token", ""), dataDir);
+        SnsCheck check = new SnsCheck(clients, mapper,
+                Duration.ofMillis(longProp(props, "relay.admin.check-timeout-ms", 4000)),
+                eventTypeAttribute);
+        SettingsJson settingsJson = new SettingsJson(mapper,
+                prop(props, "relay.aws.principal-arn", ""));
+        camel.getRegistry().bind("adminApi", new AdminApi(store, settingsJson, check, token,
+                app -> declared.find(app).isPresent()));
     }
 
     /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it first. */

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param accessKey       for {@link AuthType#KEYS}
  * @param secretKey       for {@link AuthType#KEYS}; write-only, never printed
  * @param roleArn         for {@link AuthType#ROLE}
- * @param endpoint        an SNS endpoint override (a local SNS-compatible server); null for AWS
+ * @param endpoint        an SNS endpoint override (a local SNS-compatible server); null for the
+ *                        relay's default (relay.sns.endpoint, or Amazon SNS)
  * @param eventTypes      types to deliver; empty means every type, including future ones
  * @param enabled         false discards the app's events (counted)
  * @param maxMessageBytes the size limit of one publish for this app's topic

@@ -28,11 +28,8 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
         this.apps = Map.copyOf(apps);
     }
 
-    /**
-     * @param properties      every property whose key starts with {@link #PREFIX}, resolved
-     * @param defaultEndpoint endpoint override for apps that name none; blank for AWS
-     */
-    public static PropertiesAppSettings from(Properties properties, String defaultEndpoint) {
+    /** @param properties every property whose key starts with {@link #PREFIX}, resolved */
+    public static PropertiesAppSettings from(Properties properties) {
         Map<String, Map<String, String>> byApp = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
             if (!key.startsWith(PREFIX)) {
@@ -57,7 +54,7 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
         Map<String, AppSettings> apps = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> e : byApp.entrySet()) {
             try {
-                apps.put(e.getKey(), build(e.getKey(), e.getValue(), defaultEndpoint));
+                apps.put(e.getKey(), build(e.getKey(), e.getValue()));
             } catch (InvalidSettingsException ex) {
                 throw new IllegalArgumentException("App " + e.getKey()
                         + " in application.properties: " + ex.getMessage(), ex);
@@ -66,7 +63,7 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
         return new PropertiesAppSettings(apps);
     }
 
-    static AppSettings build(String appId, Map<String, String> f, String defaultEndpoint) {
+    static AppSettings build(String appId, Map<String, String> f) {
         TopicArn arn = TopicArn.parse(f.get("sns_topic_arn"));
         String region = f.get("sns_region");
         if (region != null && !region.isEmpty() && !region.equals(arn.region())) {
@@ -74,7 +71,7 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
                     + " but the topic ARN is in " + arn.region());
         }
         AuthType auth = AuthType.fromWire(f.getOrDefault("sns_auth_type", "keys"));
-        String endpoint = blankToNull(f.getOrDefault("sns_endpoint", defaultEndpoint));
+        String endpoint = blankToNull(f.get("sns_endpoint"));
         Set<String> types = Arrays.stream(f.getOrDefault("event_types", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));

@@ -10,11 +10,13 @@ import java.time.Duration;
  * @param sdkMaxAttempts    attempts inside the SDK before the broker's redelivery takes over
  * @param maxConnections    HTTP connections shared by all apps' clients
  * @param stsEndpoint       STS endpoint override for the role auth type; blank for AWS
+ * @param defaultEndpoint   SNS endpoint for apps that name none; blank for AWS
  */
 public record SnsClientOptions(
         Duration apiCallTimeout,
         Duration attemptTimeout,
         int sdkMaxAttempts,
         int maxConnections,
-        String stsEndpoint) {
+        String stsEndpoint,
+        String defaultEndpoint) {
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,9 +104,12 @@ public final class SnsClients implements AutoCloseable {
         return byApp.size();
     }
 
-    /** A client for a one-off check of settings that are not saved; the caller closes it. */
-    public SnsClient standalone(AppSettings settings) {
-        return build(settings);
+    /**
+     * A client for one check of settings (saved or not), answering within {@code timeout} even
+     * when the endpoint never does: one attempt, no retries. The caller closes it.
+     */
+    public SnsClient forCheck(AppSettings settings, Duration timeout) {
+        return build(settings, timeout, timeout, 1);
     }
 
     @Override
@@ -119,16 +123,23 @@ public final class SnsClients implements AutoCloseable {
     }
 
     private SnsClient build(AppSettings s) {
+        return build(s, options.apiCallTimeout(), options.attemptTimeout(),
+                options.sdkMaxAttempts());
+    }
+
+    private SnsClient build(AppSettings s, Duration callTimeout, Duration attemptTimeout,
+            int attempts) {
         SnsClientBuilder b = SnsClient.builder()
                 .httpClient(http)
                 .region(Region.of(s.topicArn().region()))
                 .credentialsProvider(credentials(s))
                 .overrideConfiguration(c -> c
-                        .apiCallTimeout(options.apiCallTimeout())
-                        .apiCallAttemptTimeout(options.attemptTimeout())
-                        .retryStrategy(r -> r.maxAttempts(options.sdkMaxAttempts())));
-        if (s.endpoint() != null) {
-            b.endpointOverride(URI.create(s.endpoint()));
+                        .apiCallTimeout(callTimeout)
+                        .apiCallAttemptTimeout(attemptTimeout)
+                        .retryStrategy(r -> r.maxAttempts(attempts)));
+        String endpoint = s.endpoint() != null ? s.endpoint() : options.defaultEndpoint();
+        if (endpoint != null && !endpoint.isBlank()) {
+            b.endpointOverride(URI.create(endpoint));
         }
         return b.build();
     }

@@ -130,11 +130,11 @@ abstract class RouteTestSupport extends CamelTestSupport {
     /** The beans RelayConfiguration binds, under the same names, minus the broker. */
     private void bindRelayBeans() {
         Properties p = relayProperties();
-        PropertiesAppSettings apps = PropertiesAppSettings.from(p, "");
+        PropertiesAppSettings apps = PropertiesAppSettings.from(p);
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RelayMetrics metrics = new RelayMetrics(meters, id -> apps.find(id).isPresent());
         snsClients = new SnsClients(context, new SnsClientOptions(Duration.ofSeconds(20),
-                Duration.ofSeconds(5), 3, 4, ""), settings -> sns);
+                Duration.ofSeconds(5), 3, 4, "", ""), settings -> sns);
         EventJson json = new EventJson(Integer.parseInt(p.getProperty("relay.ingest.max-depth")));
 
         context.getRegistry().bind("appSettings", apps);

@@ -1,0 +1,179 @@
+package dev.snsrelay.admin;
+
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snsrelay.settings.AppSettings;
+import dev.snsrelay.settings.AppSettingsStore;
+import dev.snsrelay.settings.SettingsStoreException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the admin-api routes: per-app settings over REST, JSON in and out. Every call
+ * needs the bearer token; every answer is JSON without any request header echoed back.
+ */
+public final class AdminApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+
+    private final AppSettingsStore store;
+    private final SettingsJson json;
+    private final SnsCheck check;
+    private final AdminToken token;
+    private final Predicate<String> declared;
+
+    /** @param declared whether an app is declared in application.properties */
+    public AdminApi(AppSettingsStore store, SettingsJson json, SnsCheck check, AdminToken token,
+            Predicate<String> declared) {
+        this.store = store;
+        this.json = json;
+        this.check = check;
+        this.token = token;
+        this.declared = declared;
+    }
+
+    public void authorize(Exchange exchange) {
+        if (!token.accepts(exchange.getIn().getHeader("Authorization", String.class))) {
+            throw new ApiException(401, "unauthorized",
+                    "missing or wrong admin token: send Authorization: Bearer <token>");
+        }
+    }
+
+    public void listApps(Exchange exchange) {
+        ObjectNode body = json.mapper().createObjectNode();
+        ArrayNode apps = body.putArray("apps");
+        for (AppSettings s : store.list()) {
+            apps.add(json.view(s, declared.test(s.appId())));
+        }
+        reply(exchange, 200, body);
+    }
+
+    public void getSettings(Exchange exchange) {
+        AppSettings s = existing(appId(exchange));
+        reply(exchange, 200, json.view(s, declared.test(s.appId())));
+    }
+
+    public void patchSettings(Exchange exchange) {
+        String app = validAppId(exchange);
+        JsonNode patch = body(exchange).orElseThrow(() ->
+                new ApiException(400, "invalid_body", "the body must be a JSON object"));
+        Optional<AppSettings> current = store.find(app);
+        AppSettings updated = json.apply(app, current.orElse(null), patch);
+        store.save(updated);
+        LOG.info("Settings of app {} {} through the admin API (fields: {})", app,
+                current.isPresent() ? "changed" : "created", fieldNames(patch));
+        reply(exchange, current.isPresent() ? 200 : 201,
+                json.view(updated, declared.test(app)));
+    }
+
+    public void deleteApp(Exchange exchange) {
+        String app = appId(exchange);
+        if (!store.delete(app)) {
+            throw new ApiException(404, "unknown_app", "no settings for app " + app);
+        }
+        LOG.info("App {} deleted through the admin API", app);
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        out.setBody(null);
+    }
+
+    /** With a body, checks those settings over the saved ones without saving; else the saved. */
+    public void checkSns(Exchange exchange) {
+        String app = validAppId(exchange);
+        Optional<JsonNode> patch = body(exchange);
+        Optional<AppSettings> saved = store.find(app);
+        AppSettings settings;
+        if (patch.isPresent()) {
+            settings = json.apply(app, saved.orElse(null), patch.get());
+        } else {
+            settings = saved.orElseThrow(() -> new ApiException(404, "unknown_app",
+                    "no settings for app " + app + "; send the settings to check in the body"));
+        }
+        ObjectNode result = check.run(settings);
+        LOG.info("SNS check for app {}: {}", app, result.get("status").asText());
+        reply(exchange, 200, result);
+    }
+
+    public void failed(Exchange exchange) {
+        ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
+        ObjectNode body = json.error(e.code(), e.getMessage(), e.field());
+        reply(exchange, e.status(), body);
+        if (e.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
+    }
+
+    public void unavailable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (e instanceof SettingsStoreException) {
+            LOG.warn("Settings store unavailable: {}", e.getMessage());
+            reply(exchange, 503, json.error("store_unavailable",
+                    "the settings store is unavailable; retry later", null));
+        } else {
+            LOG.error("Admin API call failed: {}", e == null ? "?" : e.getClass().getName());
+            reply(exchange, 500, json.error("internal_error", "internal error", null));
+        }
+    }
+
+    private AppSettings existing(String app) {
+        return store.find(app).orElseThrow(() ->
+                new ApiException(404, "unknown_app", "no settings for app " + app));
+    }
+
+    private static String appId(Exchange exchange) {
+        String app = exchange.getIn().getHeader("app", String.class);
+        if (!AppSettings.isValidAppId(app)) {
+            throw new ApiException(404, "unknown_app", "no such app");
+        }
+        return app;
+    }
+
+    private static String validAppId(Exchange exchange) {
+        String app = exchange.getIn().getHeader("app", String.class);
+        if (!AppSettings.isValidAppId(app)) {
+            throw new ApiException(400, "invalid_app_id",
+                    "app id must be 1 to 64 letters, digits, '_' or '-'", "app");
+        }
+        return app;
+    }
+
+    private Optional<JsonNode> body(Exchange exchange) {
+        String text = exchange.getIn().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Content-Type must be application/json");
+        }
+        try {
+            return Optional.of(json.mapper().readTree(text));
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "the body is not valid JSON");
+        }
+    }
+
+    private static String fieldNames(JsonNode patch) {
+        StringBuilder sb = new StringBuilder();
+        patch.fieldNames().forEachRemaining(n -> sb.append(sb.length() == 0 ? "" : ", ")
+                .append(n));
+        return sb.toString();
+    }
+
+    private static void reply(Exchange exchange, int status, ObjectNode body) {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(body.toString());
+    }
+}
