@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AppSettingsStore;
 import dev.snsrelay.settings.SettingsStoreException;
@@ -28,15 +29,17 @@ public final class AdminApi {
     private final SnsCheck check;
     private final AdminToken token;
     private final Predicate<String> declared;
+    private final RelayMetrics metrics;
 
     /** @param declared whether an app is declared in application.properties */
     public AdminApi(AppSettingsStore store, SettingsJson json, SnsCheck check, AdminToken token,
-            Predicate<String> declared) {
+            Predicate<String> declared, RelayMetrics metrics) {
         this.store = store;
         this.json = json;
         this.check = check;
         this.token = token;
         this.declared = declared;
+        this.metrics = metrics;
     }
 
     public void authorize(Exchange exchange) {
@@ -58,6 +61,15 @@ public final class AdminApi {
     public void getSettings(Exchange exchange) {
         AppSettings s = existing(appId(exchange));
         reply(exchange, 200, json.view(s, declared.test(s.appId())));
+    }
+
+    /** The app's delivery counters since this relay instance started. */
+    public void getStats(Exchange exchange) {
+        AppSettings s = existing(appId(exchange));
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("app", s.appId());
+        body.set("counters", json.mapper().valueToTree(metrics.appCounters(s.appId())));
+        reply(exchange, 200, body);
     }
 
     public void patchSettings(Exchange exchange) {

@@ -125,7 +125,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         SettingsJson settingsJson = new SettingsJson(mapper,
                 prop(props, "relay.aws.principal-arn", ""));
         camel.getRegistry().bind("adminApi", new AdminApi(store, settingsJson, check, token,
-                app -> declared.find(app).isPresent()));
+                app -> declared.find(app).isPresent(), metrics));
     }
 
     /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it first. */

@@ -1,5 +1,8 @@
 package dev.snsrelay.metrics;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Counter;
@@ -54,13 +57,35 @@ public final class RelayMetrics {
                 .tag("code", code).register(registry).increment();
     }
 
+    /**
+     * One app's delivery counters since the relay started: received, published, and dropped,
+     * dead-lettered and rejected by reason.
+     */
+    public Map<String, Object> appCounters(String app) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("received", count("relay.events.received", app, null, null));
+        out.put("published", count("relay.events.published", app, null, null));
+        out.put("dropped", byTag("relay.events.dropped", app, "reason"));
+        out.put("dead_lettered", byTag("relay.events.dead_lettered", app, "reason"));
+        out.put("rejected", byTag("relay.events.rejected", app, "code"));
+        return out;
+    }
+
+    private Map<String, Long> byTag(String name, String app, String tagKey) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Counter c : registry.find(name).tag("app", app).counters()) {
+            out.merge(c.getId().getTag(tagKey), (long) c.count(), Long::sum);
+        }
+        return out;
+    }
+
     /** Reads a counter back, summed over its other tags; for the dashboard and the tests. */
-    public double count(String name, String app, String tagKey, String tagValue) {
+    public long count(String name, String app, String tagKey, String tagValue) {
         var search = registry.find(name).tag("app", app);
         if (tagKey != null) {
             search = search.tag(tagKey, tagValue);
         }
-        return search.counters().stream().mapToDouble(Counter::count).sum();
+        return (long) search.counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private Counter.Builder counter(String name, String description, String app) {
