@@ -163,7 +163,11 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
         return new JdbcAppSettingsStore(dataSource, withoutCredentials(url), refreshInterval);
     }
 
-    /** The default database: an H2 file named settings in the relay's data directory. */
+    /**
+     * The default database: an H2 file named settings in the relay's data directory. It holds
+     * app secrets, so the directory should be readable by the relay's user only.
+     */
+    // Not yet: secrets are stored in clear; encrypting them needs a key kept outside the database.
     public static String h2Url(Path dataDir) {
         // H2 refuses paths that are implicitly relative to the working directory.
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("settings") + H2_OPTIONS;
@@ -318,7 +322,7 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
     }
 
     /** Reloads every app when another relay wrote since the last look. */
-    void refresh() {
+    private void refresh() {
         Set<String> changed = new TreeSet<>();
         synchronized (lock) {
             if (closed) {

@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.snsrelay.settings.AppSettings;
 import org.apache.camel.CamelContext;
@@ -38,6 +42,8 @@ public final class SnsClients implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsClients.class);
     private static final String BEAN_PREFIX = "sns-client-";
+    private static final Pattern CLIENT_REF =
+            Pattern.compile("(?:#|%23)(" + BEAN_PREFIX + "[A-Za-z0-9_-]+)");
 
     private final CamelContext camel;
     private final SnsClientOptions options;
@@ -75,7 +81,7 @@ public final class SnsClients implements AutoCloseable {
         if (current != null && current.fingerprint.equals(fingerprint)) {
             return current.beanName;
         }
-        return byApp.compute(settings.appId(), (app, old) -> {
+        String bean = byApp.compute(settings.appId(), (app, old) -> {
             if (old != null && old.fingerprint.equals(fingerprint)) {
                 return old;
             }
@@ -89,6 +95,8 @@ public final class SnsClients implements AutoCloseable {
             }
             return fresh;
         }).beanName;
+        sweepEndpoints();
+        return bean;
     }
 
     /** Closes the app's client, e.g. when the app is deleted. */
@@ -97,6 +105,7 @@ public final class SnsClients implements AutoCloseable {
         if (old != null) {
             retire(old);
         }
+        sweepEndpoints();
     }
 
     /** How many clients are open: one per app that has published since its last change. */
@@ -191,6 +200,23 @@ public final class SnsClients implements AutoCloseable {
             }
         }
         closeQuietly(old.client);
+    }
+
+    /**
+     * Removes aws2-sns endpoints whose client is no longer live. An event that picked up a client
+     * just before its app changed can create the endpoint after {@link #retire} ran; such an
+     * endpoint is swept here on the next change or new client.
+     */
+    private void sweepEndpoints() {
+        Set<String> live = new HashSet<>();
+        byApp.values().forEach(e -> live.add(e.beanName));
+        for (Endpoint e : camel.getEndpoints()) {
+            Matcher m = CLIENT_REF.matcher(e.getEndpointUri());
+            if (e.getEndpointUri().startsWith("aws2-sns:") && m.find()
+                    && !live.contains(m.group(1))) {
+                closeQuietly(() -> camel.removeEndpoint(e));
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

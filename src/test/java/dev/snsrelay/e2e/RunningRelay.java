@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.snsrelay.main.RelayMain;
+import dev.snsrelay.testing.TestSecrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -47,7 +48,7 @@ public final class RunningRelay implements AutoCloseable {
 
         private Builder(Path dataDir) {
             props.put("relay.data-dir", dataDir.toString());
-            props.put("relay.broker.password", BROKER_PASSWORD);
+            props.put("relay.broker.password", TestSecrets.register(BROKER_PASSWORD));
             props.put("relay.deliver.redelivery-delay-ms", "100");
             props.put("relay.deliver.redelivery-multiplier", "2.0");
             props.put("relay.deliver.max-redelivery-delay-ms", "1000");
@@ -65,7 +66,8 @@ public final class RunningRelay implements AutoCloseable {
             property("relay.apps." + appId + ".sns_topic_arn", topicArn);
             property("relay.apps." + appId + ".sns_auth_type", "keys");
             property("relay.apps." + appId + ".sns_key", "AKIA" + appId.toUpperCase());
-            return property("relay.apps." + appId + ".sns_secret", "secret-of-" + appId);
+            return property("relay.apps." + appId + ".sns_secret",
+                    TestSecrets.newSecret(appId.replace("-", "")));
         }
 
         public Builder property(String key, String value) {
@@ -106,19 +108,43 @@ public final class RunningRelay implements AutoCloseable {
         if (webhookId != null) {
             b.header("X-Webhook-Id", webhookId);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return send(b);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** Sends a request to the relay; the answer is recorded for the suite's secret scan. */
+    public HttpResponse<String> send(HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request.timeout(java.time.Duration.ofSeconds(30))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        TestSecrets.recordAnswer(r.statusCode() + " " + r.headers().map() + "\n" + r.body());
+        return r;
+    }
+
+    /** An admin API call with the given bearer token (null for none) and JSON body. */
+    public HttpResponse<String> admin(String method, String path, String token, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return send(b);
     }
 
     /** A counter from /observe/metrics, 0 when the series does not exist yet. */
     public double metric(String name, String labels) throws IOException, InterruptedException {
         String text = get("/observe/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + "{" + labels + "}")
-                + " (\\S+)$").matcher(text);
+        String series = labels.isEmpty() ? name : name + "{" + labels + "}";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
