@@ -1,5 +1,7 @@
 package dev.snsrelay.admin;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -7,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.snsrelay.broker.DeadLetterFilter;
+import dev.snsrelay.broker.DeadLetters;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AppSettingsStore;
@@ -30,16 +34,18 @@ public final class AdminApi {
     private final AdminToken token;
     private final Predicate<String> declared;
     private final RelayMetrics metrics;
+    private final DeadLetters deadLetters;
 
     /** @param declared whether an app is declared in application.properties */
     public AdminApi(AppSettingsStore store, SettingsJson json, SnsCheck check, AdminToken token,
-            Predicate<String> declared, RelayMetrics metrics) {
+            Predicate<String> declared, RelayMetrics metrics, DeadLetters deadLetters) {
         this.store = store;
         this.json = json;
         this.check = check;
         this.token = token;
         this.declared = declared;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
     }
 
     public void authorize(Exchange exchange) {
@@ -114,6 +120,97 @@ public final class AdminApi {
         reply(exchange, 200, result);
     }
 
+    /** GET /v1/dead_letters?app=&offset=&limit=: what is dead-lettered and why, no bodies. */
+    public void listDeadLetters(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String app = in.getHeader("app", String.class);
+        if (app != null && !AppSettings.isValidAppId(app)) {
+            throw new ApiException(400, "invalid_filter", "app must be an app id", "app");
+        }
+        int offset = intParam(in, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(in, "limit", 100, 1, 1000);
+        DeadLetters.Page page = deadLetters.list(app, offset, limit);
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("total", page.total());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        ArrayNode entries = body.putArray("dead_letters");
+        for (DeadLetters.Entry e : page.entries()) {
+            ObjectNode n = entries.addObject();
+            n.put("id", e.id());
+            n.put("app", e.app());
+            n.put("event_id", e.eventId());
+            n.put("event_type", e.eventType());
+            n.put("code", e.code());
+            n.put("reason", e.reason());
+            if (e.attempts() == null) {
+                n.putNull("attempts");
+            } else {
+                n.put("attempts", e.attempts());
+            }
+            n.put("first_failure_at", e.firstFailureAt());
+            n.put("last_failure_at", e.lastFailureAt());
+            n.put("dead_lettered_at", e.deadLetteredAt());
+            n.put("body_bytes", e.bodyBytes());
+        }
+        reply(exchange, 200, body);
+    }
+
+    /** POST /v1/dead_letters/redrive with {"all":true} | {"app":..} | {"ids":[..]}. */
+    public void redriveDeadLetters(Exchange exchange) throws Exception {
+        JsonNode b = body(exchange).orElseThrow(() -> new ApiException(400, "invalid_filter",
+                "send {\"all\": true}, {\"app\": \"<app>\"} or {\"ids\": [...]}"));
+        List<String> ids = new ArrayList<>();
+        if (b.has("ids")) {
+            if (!b.get("ids").isArray()) {
+                throw new ApiException(400, "invalid_filter", "ids must be a list", "ids");
+            }
+            b.get("ids").forEach(i -> ids.add(i.asText()));
+        }
+        DeadLetterFilter filter = filter(b.path("all").asBoolean(false),
+                b.hasNonNull("app") ? b.get("app").asText() : null, ids);
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("redriven", deadLetters.redrive(filter));
+        reply(exchange, 200, body);
+    }
+
+    /** DELETE /v1/dead_letters?all=true | ?app=.. | ?ids=a,b: purges, never without a filter. */
+    public void purgeDeadLetters(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String ids = in.getHeader("ids", String.class);
+        DeadLetterFilter filter = filter("true".equals(in.getHeader("all", String.class)),
+                in.getHeader("app", String.class),
+                ids == null ? List.of() : List.of(ids.split(",")));
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("purged", deadLetters.purge(filter));
+        reply(exchange, 200, body);
+    }
+
+    private static DeadLetterFilter filter(boolean all, String app, List<String> ids) {
+        try {
+            return new DeadLetterFilter(all, app, ids);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_filter", e.getMessage());
+        }
+    }
+
+    private static int intParam(Message in, String name, int fallback, int min, int max) {
+        String v = in.getHeader(name, String.class);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the error below.
+        }
+        throw new ApiException(400, "invalid_parameter",
+                name + " must be a whole number from " + min + " to " + max, name);
+    }
+
     public void failed(Exchange exchange) {
         ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
         ObjectNode body = json.error(e.code(), e.getMessage(), e.field());
@@ -129,6 +226,10 @@ public final class AdminApi {
             LOG.warn("Settings store unavailable: {}", e.getMessage());
             reply(exchange, 503, json.error("store_unavailable",
                     "the settings store is unavailable; retry later", null));
+        } else if (e instanceof jakarta.jms.JMSException) {
+            LOG.warn("Broker unavailable for a dead-letter call: {}", e.getMessage());
+            reply(exchange, 503, json.error("queue_unavailable",
+                    "the broker is unavailable; retry later", null));
         } else {
             LOG.error("Admin API call failed: {}", e == null ? "?" : e.getClass().getName());
             reply(exchange, 500, json.error("internal_error", "internal error", null));

@@ -23,7 +23,7 @@ public final class SettingsJson {
 
     static final Set<String> FIELDS = Set.of("sns_topic_arn", "sns_region", "sns_auth_type",
             "sns_key", "sns_secret", "sns_role_arn", "sns_endpoint", "event_types", "enabled",
-            "max_message_bytes");
+            "max_message_bytes", "ingest_secret");
 
     private final ObjectMapper mapper;
     private final String relayPrincipal;
@@ -62,6 +62,8 @@ public final class SettingsJson {
                 ? current.authType().wireName() : key != null ? "keys" : "resource");
         Set<String> types = eventTypes(patch, current);
         boolean enabled = bool(patch, "enabled", current == null || current.enabled());
+        String ingestSecret = text(patch, "ingest_secret", current == null ? null
+                : current.ingestSecret());
         int max = integer(patch, "max_message_bytes", current == null
                 ? AppSettings.DEFAULT_MAX_MESSAGE_BYTES : current.maxMessageBytes());
 
@@ -85,7 +87,7 @@ public final class SettingsJson {
                 checkEndpoint(endpoint);
             }
             return new AppSettings(appId, topic, auth, key, secret, role, endpoint, types,
-                    enabled, max);
+                    enabled, max, ingestSecret);
         } catch (InvalidSettingsException e) {
             throw new ApiException(400, "invalid_settings", e.getMessage(), e.field());
         }
@@ -106,6 +108,7 @@ public final class SettingsJson {
         s.eventTypes().stream().sorted().forEach(types::add);
         n.put("enabled", s.enabled());
         n.put("max_message_bytes", s.maxMessageBytes());
+        n.put("ingest_secret_set", s.ingestSecret() != null);
         n.put("fifo", s.topicArn().fifo());
         // Declared apps are written again from application.properties at every start.
         n.put("declared_in_properties", declared);

@@ -71,6 +71,18 @@ public final class Broker extends ServiceSupport {
         pool.start();
     }
 
+    /**
+     * Messages on the dead-letter queue, for the relay_dead_letters gauge; NaN when the broker
+     * is external (counting there would mean browsing the queue on every scrape).
+     */
+    public double deadLetterDepth() {
+        if (embedded == null || embedded.getActiveMQServer() == null) {
+            return Double.NaN;
+        }
+        var q = embedded.getActiveMQServer().locateQueue(options.deadLetterQueue());
+        return q == null ? Double.NaN : q.getMessageCount();
+    }
+
     @Override
     protected void doStop() throws Exception {
         if (pool != null) {
@@ -114,6 +126,7 @@ public final class Broker extends ServiceSupport {
                 .setRedeliveryDelay(options.redeliveryDelayMs())
                 .setRedeliveryMultiplier(options.redeliveryMultiplier())
                 .setMaxRedeliveryDelay(options.maxRedeliveryDelayMs())
+                .setIDCacheSize(options.duplicateWindowIds())
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setAutoCreateQueues(false)
                 .setAutoCreateAddresses(false);

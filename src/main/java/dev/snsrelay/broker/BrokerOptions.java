@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * @param redeliveryDelayMs   wait before the first redelivery
  * @param redeliveryMultiplier growth of the wait from one redelivery to the next
  * @param maxRedeliveryDelayMs cap on the wait
+ * @param duplicateWindowIds  how many recent event ids the broker remembers to drop a resent
+ *                            event (X-Webhook-Id); persistent across restarts
  */
 public record BrokerOptions(
         String externalUrl,
@@ -31,7 +33,8 @@ public record BrokerOptions(
         int maxDeliveryAttempts,
         long redeliveryDelayMs,
         double redeliveryMultiplier,
-        long maxRedeliveryDelayMs) {
+        long maxRedeliveryDelayMs,
+        int duplicateWindowIds) {
 
     public boolean embedded() {
         return externalUrl == null || externalUrl.isBlank();

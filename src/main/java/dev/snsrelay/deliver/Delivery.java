@@ -7,14 +7,17 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.broker.DeadLetters;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.InvalidEventException;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AppSettingsLookup;
+import dev.snsrelay.settings.Redaction;
 import dev.snsrelay.sns.DeliveryFailure;
 import dev.snsrelay.sns.FailureClassifier;
 import dev.snsrelay.sns.PublishSize;
@@ -52,6 +55,8 @@ public final class Delivery {
     private static final String ID = "relayEventId";
     private static final String TYPE = "relayEventType";
     private static final String FIFO_GROUP = "CamelAwsSnsMessageGroupId";
+    private static final String MESSAGE_ID = "relayJmsMessageId";
+    private static final int MAX_TRACKED_FAILURES = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
@@ -63,6 +68,7 @@ public final class Delivery {
     private final RelayMetrics metrics;
     private final int maxAttempts;
     private final String eventTypeAttribute;
+    private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
 
     /**
      * @param maxAttempts        deliveries of one event before a retryable failure dead-letters it
@@ -97,7 +103,9 @@ public final class Delivery {
         exchange.setProperty(APP, appId);
         exchange.setProperty(ID, eventId);
         exchange.setProperty(PUBLISH, false);
-        if (attempt == 1 && !"http".equals(in.getHeader(SOURCE))) {
+        exchange.setProperty(MESSAGE_ID, in.getHeader("JMSMessageID", String.class));
+        // HTTP events were counted at ingest, redriven ones when they first came in.
+        if (attempt == 1 && in.getHeader(SOURCE) == null) {
             metrics.received(appId, "jms");
         }
 
@@ -135,6 +143,7 @@ public final class Delivery {
             LOG.warn("Event dropped: too large for SNS. app={} type={} id={} size={} limit={}",
                     appId, summary.type(), eventId, size, app.maxMessageBytes());
             metrics.dropped(appId, "oversize");
+            forget(exchange);
             return;
         }
 
@@ -154,6 +163,7 @@ public final class Delivery {
     }
 
     public void published(Exchange exchange) {
+        forget(exchange);
         metrics.published(exchange.getProperty(APP, String.class));
     }
 
@@ -164,13 +174,17 @@ public final class Delivery {
      */
     public void failed(Exchange exchange) throws Exception {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        DeliveryFailure failure = classifier.classify(caught);
         String app = exchange.getProperty(APP, String.class);
+        DeliveryFailure raw = classifier.classify(caught);
+        // An AWS error text may quote the access key; the reason is logged and kept.
+        DeliveryFailure failure = new DeliveryFailure(raw.kind(), raw.code(), Redaction.redact(
+                raw.message(), app == null ? null : settings.find(app).orElse(null)));
         String id = exchange.getProperty(ID, String.class);
         String type = exchange.getProperty(TYPE, String.class);
         int attempt = exchange.getProperty(ATTEMPT, 1, Integer.class);
 
         if (failure.retryable() && attempt < maxAttempts) {
+            noteFailure(exchange);
             // One WARN per event is enough to see an outage; later attempts would flood the log.
             if (attempt == 1) {
                 LOG.warn("Publish failed, will retry: app={} type={} id={} error={}: {}",
@@ -201,10 +215,32 @@ public final class Delivery {
         if (type != null) {
             out.setHeader(EVENT_TYPE, type);
         }
-        out.setHeader("deadLetterCode", failure.code());
-        out.setHeader("deadLetterReason", reason);
-        out.setHeader("deadLetterAttempts", attempt);
-        out.setHeader("deadLetterAt", Instant.now().toString());
+        Instant now = Instant.now();
+        Instant first = forget(exchange);
+        out.setHeader(DeadLetters.CODE, failure.code());
+        out.setHeader(DeadLetters.REASON, reason);
+        out.setHeader(DeadLetters.ATTEMPTS, attempt);
+        out.setHeader(DeadLetters.FIRST_FAILURE, (first == null ? now : first).toString());
+        out.setHeader(DeadLetters.LAST_FAILURE, now.toString());
+    }
+
+    /**
+     * When this event first failed. Kept in memory across its redeliveries (a rolled-back JMS
+     * message cannot be changed); after a restart the clock starts again.
+     */
+    private void noteFailure(Exchange exchange) {
+        String key = exchange.getProperty(MESSAGE_ID, String.class);
+        if (key != null) {
+            if (firstFailures.size() > MAX_TRACKED_FAILURES) {
+                firstFailures.clear();
+            }
+            firstFailures.putIfAbsent(key, Instant.now());
+        }
+    }
+
+    private Instant forget(Exchange exchange) {
+        String key = exchange.getProperty(MESSAGE_ID, String.class);
+        return key == null ? null : firstFailures.remove(key);
     }
 
     private void discard(Exchange exchange, AppSettings app, EventJson.Summary summary,
@@ -212,6 +248,7 @@ public final class Delivery {
         LOG.debug("Event discarded: app={} type={} reason={}", app.appId(), summary.type(),
                 reason);
         metrics.dropped(app.appId(), reason);
+        forget(exchange);
     }
 
     private String messageText(Object body) {

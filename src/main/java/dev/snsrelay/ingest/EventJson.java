@@ -96,7 +96,11 @@ public final class EventJson {
             }
             return new Summary(type, channel);
         } catch (StreamConstraintsException e) {
-            throw new InvalidEventException("too_deep", "the JSON is nested too deeply");
+            if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
+                throw new InvalidEventException("too_deep", "the JSON is nested too deeply");
+            }
+            throw new InvalidEventException("invalid_json",
+                    "the JSON exceeds a size limit of the parser (a name or value too long)");
         } catch (IOException e) {
             throw new InvalidEventException("invalid_json", "malformed JSON at line "
                     + locationOf(e));

@@ -23,18 +23,23 @@ public final class HttpIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** Artemis's duplicate detection property. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final AppSettingsLookup settings;
     private final EventJson json;
     private final ObjectMapper mapper;
     private final RelayMetrics metrics;
+    private final int maxDecodedBytes;
 
+    /** @param maxDecodedBytes largest body accepted once gzip is decoded */
     public HttpIngest(AppSettingsLookup settings, EventJson json, ObjectMapper mapper,
-            RelayMetrics metrics) {
+            RelayMetrics metrics, int maxDecodedBytes) {
         this.settings = settings;
         this.json = json;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.maxDecodedBytes = maxDecodedBytes;
     }
 
     /** Validates the request and turns it into the message to queue; throws to refuse it. */
@@ -47,16 +52,24 @@ public final class HttpIngest {
         requireJsonContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
 
         String eventId = in.getHeader("X-Webhook-Id", String.class);
-        if (eventId == null || eventId.isEmpty()) {
+        boolean webhookIdGiven = eventId != null && !eventId.isEmpty();
+        if (!webhookIdGiven) {
             eventId = UUID.randomUUID().toString();
         } else if (!WEBHOOK_ID.matcher(eventId).matches()) {
             throw new IngestRejectedException(400, "invalid_webhook_id",
                     "X-Webhook-Id must be 1 to 128 letters, digits or . _ : -");
         }
 
-        byte[] raw = in.getBody(byte[].class);
-        if (raw == null || raw.length == 0) {
+        byte[] raw = decoded(in);
+        if (raw.length == 0) {
             throw new IngestRejectedException(400, "empty_body", "the body is empty");
+        }
+        AppSettings target = settings.find(app).orElseThrow(() ->
+                new IngestRejectedException(404, "unknown_app", "no settings for app " + app));
+        if (target.ingestSecret() != null && !Signatures.verify(raw, target.ingestSecret(),
+                in.getHeader("X-Signature", String.class))) {
+            throw new IngestRejectedException(401, "invalid_signature", "X-Signature is missing"
+                    + " or is not the hex HMAC-SHA256 of the body with the app's ingest secret");
         }
         String text;
         EventJson.Summary summary;
@@ -66,16 +79,17 @@ public final class HttpIngest {
         } catch (InvalidEventException e) {
             throw new IngestRejectedException(400, e.code(), e.getMessage());
         }
-        if (settings.find(app).isEmpty()) {
-            throw new IngestRejectedException(404, "unknown_app", "no settings for app " + app);
-        }
-
         in.removeHeaders("*");
         in.setHeader(Delivery.APP_ID, app);
         in.setHeader(Delivery.EVENT_ID, eventId);
         in.setHeader(Delivery.SOURCE, "http");
         if (summary.type() != null) {
             in.setHeader(Delivery.EVENT_TYPE, summary.type());
+        }
+        if (webhookIdGiven) {
+            // The broker drops a second message with the same id (its duplicate-ID cache is
+            // persistent), so a sender's retry is accepted again but queued only once.
+            in.setHeader(DUPLICATE_ID, app + ":" + eventId);
         }
         in.setBody(text);
         exchange.setProperty("relayIngestApp", app);
@@ -123,6 +137,30 @@ public final class HttpIngest {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(body.toString());
+    }
+
+    /** The body as sent, gzip decoded when the request says so, within the ingest cap. */
+    private byte[] decoded(Message in) {
+        byte[] raw = in.getBody(byte[].class);
+        if (raw == null) {
+            return new byte[0];
+        }
+        String encoding = in.getHeader("Content-Encoding", String.class);
+        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+            return raw;
+        }
+        if (!encoding.trim().equalsIgnoreCase("gzip")) {
+            throw new IngestRejectedException(415, "unsupported_encoding",
+                    "Content-Encoding must be gzip or absent");
+        }
+        try {
+            return Gzip.decode(raw, maxDecodedBytes);
+        } catch (Gzip.TooLargeException e) {
+            throw new IngestRejectedException(413, "body_too_large",
+                    "the decoded body is over " + maxDecodedBytes + " bytes");
+        } catch (java.io.IOException e) {
+            throw new IngestRejectedException(400, "invalid_gzip", "the body is not valid gzip");
+        }
     }
 
     private static void requireJsonContentType(String contentType) {

@@ -19,6 +19,8 @@ import dev.snsrelay.admin.SettingsJson;
 import dev.snsrelay.admin.SnsCheck;
 import dev.snsrelay.broker.Broker;
 import dev.snsrelay.broker.BrokerOptions;
+import dev.snsrelay.broker.DeadLetters;
+import dev.snsrelay.dashboard.DashboardAssets;
 import dev.snsrelay.deliver.Delivery;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the relay's parts from application.properties and binds them in the registry under the
- * names the YAML routes use: httpIngest, delivery, adminApi. Beans with side effects (the broker) are made
- * here rather than with @BindToRegistry, which camel-main would run twice.
+ * names the YAML routes use: httpIngest, delivery, adminApi, dashboardAssets. Beans with side
+ * effects (the broker) are made here rather than with @BindToRegistry, which camel-main would run
+ * twice.
  */
 public final class RelayConfiguration implements CamelConfiguration {
 
@@ -51,7 +54,9 @@ public final class RelayConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         PropertiesComponent props = camel.getPropertiesComponent();
         Path dataDir = Path.of(prop(props, "relay.data-dir", "data"));
-        Files.createDirectories(dataDir);
+        // The journal holds event bodies and the settings database holds credentials.
+        Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
 
         BrokerOptions brokerOptions = new BrokerOptions(
                 prop(props, "relay.broker.url", ""),
@@ -64,7 +69,8 @@ public final class RelayConfiguration implements CamelConfiguration {
                 intProp(props, "relay.deliver.max-attempts", 12),
                 longProp(props, "relay.deliver.redelivery-delay-ms", 1000),
                 Double.parseDouble(prop(props, "relay.deliver.redelivery-multiplier", "2.0")),
-                longProp(props, "relay.deliver.max-redelivery-delay-ms", 60_000));
+                longProp(props, "relay.deliver.max-redelivery-delay-ms", 60_000),
+                intProp(props, "relay.ingest.duplicate-window-ids", 100_000));
         Broker broker = new Broker(brokerOptions, intProp(props, "relay.broker.pool-size", 8));
         // Added as a service: started before the routes, stopped after them.
         camel.addService(broker, true, true);
@@ -114,9 +120,15 @@ public final class RelayConfiguration implements CamelConfiguration {
         EventJson json = new EventJson(intProp(props, "relay.ingest.max-depth", 64));
         FailureClassifier classifier = classifier(props);
 
-        camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics));
+        camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics,
+                intProp(props, "relay.ingest.max-decoded-bytes", 2_097_152)));
         camel.getRegistry().bind("delivery", new Delivery(store, clients, json, mapper,
                 classifier, metrics, brokerOptions.maxDeliveryAttempts(), eventTypeAttribute));
+
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
+                brokerOptions.queue(), brokerOptions.deadLetterQueue());
+        camel.getRegistry().bind("deadLetters", deadLetters);
+        meters.gauge("relay.dead_letters", broker, Broker::deadLetterDepth);
 
         AdminToken token = AdminToken.resolve(prop(props, "relay.admin.token", ""), dataDir);
         SnsCheck check = new SnsCheck(clients, mapper,
@@ -125,7 +137,9 @@ public final class RelayConfiguration implements CamelConfiguration {
         SettingsJson settingsJson = new SettingsJson(mapper,
                 prop(props, "relay.aws.principal-arn", ""));
         camel.getRegistry().bind("adminApi", new AdminApi(store, settingsJson, check, token,
-                app -> declared.find(app).isPresent(), metrics));
+                app -> declared.find(app).isPresent(), metrics, deadLetters));
+        camel.getRegistry().bind("dashboardAssets", DashboardAssets.fromClasspath());
+        camel.getRegistry().bind("dashboardHeaders", DashboardAssets.responseHeaders());
     }
 
     /** The registry /observe/metrics scrapes: camel-micrometer-prometheus binds it first. */
@@ -139,14 +153,11 @@ public final class RelayConfiguration implements CamelConfiguration {
         return meters;
     }
 
+    /** Each configured list replaces its built-in one; an unset list keeps the built-in. */
     private static FailureClassifier classifier(PropertiesComponent props) {
-        FailureClassifier defaults = FailureClassifier.defaults();
-        String permanent = prop(props, "relay.deliver.dead-letter-codes", "");
-        String retryable = prop(props, "relay.deliver.retry-codes", "");
-        if (permanent.isBlank() && retryable.isBlank()) {
-            return defaults;
-        }
-        return new FailureClassifier(codes(permanent), codes(retryable));
+        return FailureClassifier.defaults().with(
+                codes(prop(props, "relay.deliver.dead-letter-codes", "")),
+                codes(prop(props, "relay.deliver.retry-codes", "")));
     }
 
     private static Set<String> codes(String list) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param eventTypes      types to deliver; empty means every type, including future ones
  * @param enabled         false discards the app's events (counted)
  * @param maxMessageBytes the size limit of one publish for this app's topic
+ * @param ingestSecret    when set, events posted over HTTP must carry X-Signature, the hex
+ *                        HMAC-SHA256 of the body with this secret; write-only, never printed
  */
 public record AppSettings(
         String appId,
@@ -30,7 +32,8 @@ public record AppSettings(
         String endpoint,
         Set<String> eventTypes,
         boolean enabled,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        String ingestSecret) {
 
     /** SNS's own limit for a standard topic. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;

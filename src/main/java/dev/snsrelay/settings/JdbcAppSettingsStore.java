@@ -61,14 +61,15 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
     private static final int MAX_ENDPOINT = 2048;
 
     private static final String COLUMNS = "app_id, topic_arn, auth_type, access_key, secret_key,"
-            + " role_arn, endpoint, event_types, enabled, max_message_bytes";
+            + " role_arn, endpoint, event_types, enabled, max_message_bytes, ingest_secret";
     private static final String INSERT = "INSERT INTO app_settings (" + COLUMNS
             + ", revision, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
     // Same parameter order as INSERT, so one binder serves both.
     private static final String UPDATE = "UPDATE app_settings SET app_id = ?, topic_arn = ?,"
             + " auth_type = ?, access_key = ?, secret_key = ?, role_arn = ?, endpoint = ?,"
-            + " event_types = ?, enabled = ?, max_message_bytes = ?, revision = ?,"
+            + " event_types = ?, enabled = ?, max_message_bytes = ?, ingest_secret = ?,"
+            + " revision = ?,"
             + " updated_at = CURRENT_TIMESTAMP WHERE app_id = ?";
 
     private final DataSource dataSource;
@@ -297,7 +298,7 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
                 int updated;
                 try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
                     bind(ps, settings, revision);
-                    ps.setString(12, settings.appId());
+                    ps.setString(13, settings.appId());
                     updated = ps.executeUpdate();
                 }
                 if (updated == 0) {
@@ -313,7 +314,7 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
             } catch (SQLException e) {
                 discardConnection();
                 throw failure("Could not save the settings of app " + settings.appId(), e,
-                        settings.secretKey(), settings.accessKey());
+                        settings.secretKey(), settings.accessKey(), settings.ingestSecret());
             }
             Map<String, AppSettings> next = new TreeMap<>(cache);
             next.put(settings.appId(), settings);
@@ -459,7 +460,8 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
                 rs.getString("endpoint"),
                 decodeEventTypes(rs.getString("event_types")),
                 rs.getBoolean("enabled"),
-                rs.getInt("max_message_bytes"));
+                rs.getInt("max_message_bytes"),
+                rs.getString("ingest_secret"));
     }
 
     private static void bind(PreparedStatement ps, AppSettings s, long revision)
@@ -474,7 +476,8 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
         ps.setString(8, encodeEventTypes(s.eventTypes()));
         ps.setBoolean(9, s.enabled());
         ps.setInt(10, s.maxMessageBytes());
-        ps.setLong(11, revision);
+        setNullable(ps, 11, s.ingestSecret());
+        ps.setLong(12, revision);
     }
 
     private static void setNullable(PreparedStatement ps, int index, String value)
@@ -503,6 +506,7 @@ public final class JdbcAppSettingsStore implements AppSettingsStore, AutoCloseab
         checkLength("sns_secret", s.secretKey(), MAX_SECRET);
         checkLength("sns_role_arn", s.roleArn(), MAX_ROLE_ARN);
         checkLength("sns_endpoint", s.endpoint(), MAX_ENDPOINT);
+        checkLength("ingest_secret", s.ingestSecret(), MAX_SECRET);
     }
 
     private static void checkLength(String field, String value, int max) {

@@ -20,7 +20,7 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
 
     private static final Set<String> FIELDS = Set.of("sns_topic_arn", "sns_region",
             "sns_auth_type", "sns_key", "sns_secret", "sns_role_arn", "sns_endpoint",
-            "event_types", "enabled", "max_message_bytes");
+            "event_types", "enabled", "max_message_bytes", "ingest_secret");
 
     private final Map<String, AppSettings> apps;
 
@@ -85,7 +85,7 @@ public final class PropertiesAppSettings implements AppSettingsLookup {
         }
         return new AppSettings(appId, arn, auth, blankToNull(f.get("sns_key")),
                 blankToNull(f.get("sns_secret")), blankToNull(f.get("sns_role_arn")), endpoint,
-                types, enabled, max);
+                types, enabled, max, blankToNull(f.get("ingest_secret")));
     }
 
     @Override

@@ -14,8 +14,10 @@ public final class Redaction {
             return text;
         }
         String out = text;
-        if (settings.secretKey() != null && !settings.secretKey().isEmpty()) {
-            out = out.replace(settings.secretKey(), "********");
+        for (String secret : new String[] {settings.secretKey(), settings.ingestSecret()}) {
+            if (secret != null && !secret.isEmpty()) {
+                out = out.replace(secret, "********");
+            }
         }
         if (settings.accessKey() != null && !settings.accessKey().isEmpty()) {
             out = out.replace(settings.accessKey(), maskKey(settings.accessKey()));

@@ -51,7 +51,10 @@ final class SchemaMigrations {
                     )""",
                     """
                     INSERT INTO settings_revision (id, revision)
-                    SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM settings_revision)""")));
+                    SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM settings_revision)""")),
+            new Step(2, "ingest secret for signed HTTP ingest", List.of(
+                    "ALTER TABLE app_settings ADD COLUMN IF NOT EXISTS ingest_secret"
+                            + " VARCHAR(1024)")));
 
     private static final String RECORD_STEP = "INSERT INTO schema_version"
             + " (version, description, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)";

@@ -37,6 +37,12 @@ public final class FailureClassifier {
                         "ServiceUnavailable", "InternalError", "InternalFailure"));
     }
 
+    /** These settings with the permanent and/or retryable codes replaced where given. */
+    public FailureClassifier with(Set<String> permanent, Set<String> retryable) {
+        return new FailureClassifier(permanent.isEmpty() ? permanentCodes : permanent,
+                retryable.isEmpty() ? retryableCodes : retryable);
+    }
+
     public DeliveryFailure classify(Throwable failure) {
         Throwable t = failure;
         while (t != null) {

@@ -253,7 +253,8 @@ class DeliverRouteTest extends RouteTestSupport {
         assertThat(sns.attempts()).isEmpty();
         Message dead = dlq.getReceivedExchanges().get(0).getIn();
         assertThat(dead.getHeaders()).containsOnlyKeys(Delivery.APP_ID, Delivery.EVENT_ID,
-                "deadLetterCode", "deadLetterReason", "deadLetterAttempts", "deadLetterAt");
+                "deadLetterCode", "deadLetterReason", "deadLetterAttempts",
+                "deadLetterFirstFailureAt", "deadLetterLastFailureAt");
         assertThat(dead.getHeader(Delivery.APP_ID)).isEqualTo("nobody");
         assertThat(dead.getHeader(Delivery.EVENT_ID)).isEqualTo("evt-7");
         assertThat(dead.getHeader("deadLetterCode")).isEqualTo("UnknownApp");

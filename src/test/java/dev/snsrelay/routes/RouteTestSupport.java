@@ -143,7 +143,8 @@ abstract class RouteTestSupport extends CamelTestSupport {
         context.getRegistry().bind("appSettings", apps);
         context.getRegistry().bind("relayMetrics", metrics);
         context.getRegistry().bind("snsClients", snsClients);
-        context.getRegistry().bind("httpIngest", new HttpIngest(apps, json, MAPPER, metrics));
+        context.getRegistry().bind("httpIngest", new HttpIngest(apps, json, MAPPER, metrics,
+                2_097_152));
         context.getRegistry().bind("delivery", new Delivery(apps, snsClients, json, MAPPER,
                 FailureClassifier.defaults(), metrics, MAX_ATTEMPTS,
                 p.getProperty("relay.sns.event-type-attribute")));

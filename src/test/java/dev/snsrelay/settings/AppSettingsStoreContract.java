@@ -38,6 +38,7 @@ abstract class AppSettingsStoreContract {
     // Registered, so the suite's final scan of the log looks for them too.
     static final String KEY = TestSecrets.register("AKIAIOSFODNN7EXAMPLE");
     static final String SECRET = TestSecrets.register("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    static final String INGEST_SECRET = TestSecrets.newSecret("ContractIngest");
     static final Duration REFRESH = Duration.ofMillis(100);
 
     private final List<JdbcAppSettingsStore> opened = new CopyOnWriteArrayList<>();
@@ -370,20 +371,20 @@ abstract class AppSettingsStoreContract {
                 TopicArn.parse("arn:aws:sns:eu-west-1:123456789012:" + appId), AuthType.KEYS,
                 KEY, secret, null, "http://127.0.0.1:4566",
                 Set.of("message.new", "reaction.new", "channel:updated", "user_banned-2"), false,
-                1_048_576);
+                1_048_576, INGEST_SECRET);
     }
 
     static AppSettings resourceApp(String appId) {
         return new AppSettings(appId,
                 TopicArn.parse("arn:aws:sns:us-east-1:123456789012:" + appId + ".fifo"),
                 AuthType.RESOURCE, null, null, null, null, Set.of(), true,
-                AppSettings.DEFAULT_MAX_MESSAGE_BYTES);
+                AppSettings.DEFAULT_MAX_MESSAGE_BYTES, null);
     }
 
     static AppSettings roleApp(String appId) {
         return new AppSettings(appId, TopicArn.parse("arn:aws:sns:us-west-2:210987654321:events"),
                 AuthType.ROLE, null, null, "arn:aws:iam::210987654321:role/relay-publisher", null,
-                Set.of("message.new"), true, 100_000);
+                Set.of("message.new"), true, 100_000, null);
     }
 
     private static Logger rootLogger() {
