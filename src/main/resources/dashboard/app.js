@@ -38,6 +38,7 @@
     dirty: false,
     busy: false,
     loadSeq: 0,
+    inFlight: 0,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -47,6 +48,26 @@
   // --- API -----------------------------------------------------------------------------------
 
   async function api(method, path, body) {
+    // aria-busy on <main> while any request runs: assistive technology (and the browser
+    // tests) can tell a page that is still loading from one that is done.
+    setInFlight(1);
+    try {
+      return await request(method, path, body);
+    } finally {
+      setInFlight(-1);
+    }
+  }
+
+  function setInFlight(delta) {
+    state.inFlight += delta;
+    if (state.inFlight > 0) {
+      $('main').setAttribute('aria-busy', 'true');
+    } else {
+      $('main').removeAttribute('aria-busy');
+    }
+  }
+
+  async function request(method, path, body) {
     const headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
     const init = { method, headers, cache: 'no-store', credentials: 'omit' };
     if (body !== undefined) {
@@ -270,7 +291,8 @@
       return;
     }
     if (knows(id)) {
-      setError('new-app-id', 'new-app-error', 'App ' + id + ' exists already: choose it in the list.');
+      setError('new-app-id', 'new-app-error',
+        'App ' + id + ' exists already: choose it in the list.');
       $('new-app-id').focus();
       return;
     }
@@ -627,7 +649,6 @@
   /** Runs one request at a time; failures other than a refused token end up in `where`. */
   async function guarded(action, where) {
     state.busy = true;
-    $('settings-form').setAttribute('aria-busy', 'true');
     try {
       await action();
     } catch (e) {
@@ -640,7 +661,6 @@
       }
     } finally {
       state.busy = false;
-      $('settings-form').removeAttribute('aria-busy');
     }
   }
 

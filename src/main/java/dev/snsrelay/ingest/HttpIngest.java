@@ -30,16 +30,16 @@ public final class HttpIngest {
     private final EventJson json;
     private final ObjectMapper mapper;
     private final RelayMetrics metrics;
-    private final int maxDecodedBytes;
+    private final int maxBodyBytes;
 
-    /** @param maxDecodedBytes largest body accepted once gzip is decoded */
+    /** @param maxBodyBytes largest body accepted, as sent and once gzip is decoded */
     public HttpIngest(AppSettingsLookup settings, EventJson json, ObjectMapper mapper,
-            RelayMetrics metrics, int maxDecodedBytes) {
+            RelayMetrics metrics, int maxBodyBytes) {
         this.settings = settings;
         this.json = json;
         this.mapper = mapper;
         this.metrics = metrics;
-        this.maxDecodedBytes = maxDecodedBytes;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** Validates the request and turns it into the message to queue; throws to refuse it. */
@@ -145,6 +145,9 @@ public final class HttpIngest {
         if (raw == null) {
             return new byte[0];
         }
+        if (raw.length > maxBodyBytes) {
+            throw tooLarge();
+        }
         String encoding = in.getHeader("Content-Encoding", String.class);
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
             return raw;
@@ -154,13 +157,17 @@ public final class HttpIngest {
                     "Content-Encoding must be gzip or absent");
         }
         try {
-            return Gzip.decode(raw, maxDecodedBytes);
+            return Gzip.decode(raw, maxBodyBytes);
         } catch (Gzip.TooLargeException e) {
-            throw new IngestRejectedException(413, "body_too_large",
-                    "the decoded body is over " + maxDecodedBytes + " bytes");
+            throw tooLarge();
         } catch (java.io.IOException e) {
             throw new IngestRejectedException(400, "invalid_gzip", "the body is not valid gzip");
         }
+    }
+
+    private IngestRejectedException tooLarge() {
+        return new IngestRejectedException(413, "body_too_large",
+                "the body is over " + maxBodyBytes + " bytes (after gzip decoding)");
     }
 
     private static void requireJsonContentType(String contentType) {

@@ -121,7 +121,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         FailureClassifier classifier = classifier(props);
 
         camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics,
-                intProp(props, "relay.ingest.max-decoded-bytes", 2_097_152)));
+                intProp(props, "relay.ingest.max-body-bytes", 2_097_152)));
         camel.getRegistry().bind("delivery", new Delivery(store, clients, json, mapper,
                 classifier, metrics, brokerOptions.maxDeliveryAttempts(), eventTypeAttribute));
 

@@ -1,0 +1,277 @@
+package dev.snsrelay.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
+
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.ingest.Signatures;
+import dev.snsrelay.testing.TestSecrets;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input, over HTTP and over JMS, each ending in a clear answer and nothing published; and the
+ * good-input variants that must still work: gzip, signatures, retried sends.
+ */
+class IngestHardeningEndToEndTest {
+
+    private static final Duration ARRIVAL = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DECODED_CAP = 300_000;
+
+    @TempDir
+    static Path dataDir;
+
+    private static String token;
+    private static String ingestSecret;
+    private static LocalSns sns;
+    private static RunningRelay relay;
+    private static Subscription topic;
+    private static Subscription signedTopic;
+    private static Subscription badTopic;
+
+    @BeforeAll
+    static void start() throws Exception {
+        token = TestSecrets.newSecret("HardeningToken");
+        ingestSecret = TestSecrets.newSecret("Ingest");
+        sns = LocalSns.start();
+        topic = sns.topicWithQueue("hardening-events", "hardening-consumer");
+        signedTopic = sns.topicWithQueue("signed-events", "signed-consumer");
+        badTopic = sns.topicWithQueue("bad-input-events", "bad-input-consumer");
+        relay = RunningRelay.builder(dataDir)
+                .snsEndpoint(sns.endpoint().toString())
+                .property("relay.admin.token", token)
+                .property("relay.ingest.max-body-bytes", String.valueOf(DECODED_CAP))
+                .app("open-app", topic.topicArn())
+                .app("signed-app", signedTopic.topicArn())
+                .app("bad-app", badTopic.topicArn())
+                .property("relay.apps.signed-app.ingest_secret", ingestSecret)
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (relay != null) {
+            relay.close();
+        }
+        if (sns != null) {
+            sns.close();
+        }
+    }
+
+    @Test
+    void every_kind_of_bad_body_gets_a_400_with_its_code_and_nothing_is_published()
+            throws Exception {
+        assertRejected(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"',
+            '}'}, 400, "invalid_utf8");
+        assertRejected(bytes("{\"type\":\"message.new\""), 400, "invalid_json");
+        assertRejected(bytes("{\"type\":\"message.new\"} trailing"), 400, "invalid_json");
+        assertRejected(bytes("{'single':'quotes'}"), 400, "invalid_json");
+        assertRejected(new byte[0], 400, "empty_body");
+        assertRejected(bytes("   "), 400, "empty_body");
+        assertRejected(bytes("null"), 400, "not_an_object");
+        assertRejected(bytes("[{\"type\":\"message.new\"}]"), 400, "not_an_object");
+        assertRejected(bytes("\"message.new\""), 400, "not_an_object");
+        assertRejected(bytes("42"), 400, "not_an_object");
+        // Far deeper than any stack could recurse through: refused, not a crash.
+        String deep = "{\"a\":".repeat(40_000) + "1" + "}".repeat(40_000);
+        assertRejected(bytes(deep), 400, "too_deep");
+
+        String sentinel = "{\"type\":\"message.new\",\"after\":\"bad input\"}";
+        assertThat(relay.postEvent("bad-app", bytes(sentinel), null).statusCode())
+                .isEqualTo(202);
+        await().atMost(ARRIVAL).until(() -> badTopic.bodies().contains(sentinel));
+        assertThat(badTopic.bodies()).containsOnly(sentinel);
+    }
+
+    @Test
+    void a_wrong_content_type_gets_415_and_an_oversized_body_gets_413() throws Exception {
+        var text = relay.send(HttpRequest.newBuilder(relay.uri("/v1/apps/open-app/events"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"x\"}")));
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(json(text).get("code").asText()).isEqualTo("unsupported_media_type");
+
+        var form = relay.send(HttpRequest.newBuilder(relay.uri("/v1/apps/open-app/events"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b&c.d=e")));
+        assertThat(form.statusCode()).isEqualTo(415);
+
+        byte[] huge = bytes("{\"type\":\"message.new\",\"text\":\"" + "x".repeat(500_000)
+                + "\"}");
+        var tooLarge = relay.postEvent("open-app", huge, null);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).get("code").asText()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void a_gzip_body_is_decoded_and_published_byte_for_byte() throws Exception {
+        String event = SampleEvents.named("064-message.new.json").text();
+        var r = relay.send(gzipRequest("open-app", gzip(bytes(event))));
+        assertThat(r.statusCode()).isEqualTo(202);
+        await().atMost(ARRIVAL).until(() -> topic.bodies().contains(event));
+    }
+
+    @Test
+    void a_decompression_bomb_gets_413_and_broken_gzip_400() throws Exception {
+        byte[] bomb = gzip(bytes("{\"type\":\"message.new\",\"pad\":\""
+                + " ".repeat(50_000_000) + "\"}"));
+        assertThat(bomb.length).isLessThan(400_000);
+        var r = relay.send(gzipRequest("open-app", bomb));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).get("code").asText()).isEqualTo("body_too_large");
+
+        var broken = relay.send(gzipRequest("open-app", bytes("not gzip at all")));
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(json(broken).get("code").asText()).isEqualTo("invalid_gzip");
+
+        var brotli = relay.send(HttpRequest.newBuilder(relay.uri("/v1/apps/open-app/events"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(brotli.statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void a_signed_app_accepts_only_events_whose_signature_matches() throws Exception {
+        byte[] event = bytes("{\"type\":\"message.new\",\"signed\":true}");
+        var missing = relay.postEvent("signed-app", event, null);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json(missing).get("code").asText()).isEqualTo("invalid_signature");
+
+        var wrong = relay.send(signedRequest(event, Signatures.sign(event, "not-the-secret")));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        var garbage = relay.send(signedRequest(event, "zz-not-hex"));
+        assertThat(garbage.statusCode()).isEqualTo(401);
+
+        var right = relay.send(signedRequest(event, Signatures.sign(event, ingestSecret)));
+        assertThat(right.statusCode()).isEqualTo(202);
+
+        // The signature covers the uncompressed body.
+        byte[] second = bytes("{\"type\":\"message.new\",\"signed\":\"gzip\"}");
+        var zipped = relay.send(gzipRequest("signed-app", gzip(second))
+                .header("X-Signature", Signatures.sign(second, ingestSecret).toUpperCase()));
+        assertThat(zipped.statusCode()).isEqualTo(202);
+
+        await().atMost(ARRIVAL).until(() -> signedTopic.bodies().size() == 2);
+        assertThat(signedTopic.bodies()).containsExactlyInAnyOrder(
+                new String(event, StandardCharsets.UTF_8),
+                new String(second, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_sender_retrying_the_same_webhook_id_gets_202_and_one_publish() throws Exception {
+        String event = "{\"type\":\"message.new\",\"cid\":\"messaging:dup\",\"retry\":true}";
+        for (int i = 0; i < 3; i++) {
+            var r = relay.postEvent("open-app", bytes(event), "dup-webhook-1");
+            assertThat(r.statusCode()).isEqualTo(202);
+            assertThat(json(r).get("id").asText()).isEqualTo("dup-webhook-1");
+        }
+        String after = "{\"type\":\"message.new\",\"cid\":\"messaging:dup\",\"after\":true}";
+        relay.postEvent("open-app", bytes(after), "dup-webhook-2");
+        await().atMost(ARRIVAL).until(() -> topic.bodies().contains(after));
+        assertThat(topic.bodies().stream().filter(event::equals)).hasSize(1);
+    }
+
+    @Test
+    void poison_jms_messages_are_dead_lettered_once_with_their_reason() throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(relay.brokerUrl(),
+                RunningRelay.BROKER_USER, RunningRelay.BROKER_PASSWORD);
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("chat.events"));
+            send(s, p, "{\"type\":\"message.new\"", "open-app", "poison-json");
+            send(s, p, "{\"type\":\"message.new\"}", null, "poison-no-app");
+            send(s, p, "{\"type\":\"message.new\"}", "ghost-app", "poison-ghost");
+            send(s, p, "[1,2,3]", "open-app", "poison-array");
+        }
+
+        await().atMost(ARRIVAL).until(() -> deadLetters().size() == 4);
+        JsonNode letters = deadLetters();
+        assertThat(codeOf(letters, "poison-json")).isEqualTo("InvalidEvent");
+        assertThat(codeOf(letters, "poison-no-app")).isEqualTo("MissingAppId");
+        assertThat(codeOf(letters, "poison-ghost")).isEqualTo("UnknownApp");
+        assertThat(codeOf(letters, "poison-array")).isEqualTo("InvalidEvent");
+        for (JsonNode l : letters) {
+            assertThat(l.get("attempts").asInt()).isEqualTo(1);
+            assertThat(l.get("reason").asText()).isNotBlank();
+        }
+    }
+
+    private static void send(Session s, MessageProducer p, String body, String app, String id)
+            throws Exception {
+        TextMessage m = s.createTextMessage(body);
+        if (app != null) {
+            m.setStringProperty("appId", app);
+        }
+        m.setStringProperty("eventId", id);
+        p.send(m);
+    }
+
+    private static JsonNode deadLetters() throws Exception {
+        return json(relay.admin("GET", "/v1/dead_letters", token, null)).get("dead_letters");
+    }
+
+    private static String codeOf(JsonNode letters, String eventId) {
+        for (JsonNode l : letters) {
+            if (eventId.equals(l.path("event_id").asText())) {
+                return l.get("code").asText();
+            }
+        }
+        return null;
+    }
+
+    private static void assertRejected(byte[] body, int status, String code) throws Exception {
+        HttpResponse<String> r = relay.postEvent("bad-app", body, null);
+        assertThat(r.statusCode()).as(code).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(json(r).get("code").asText()).isEqualTo(code);
+        assertThat(json(r).get("error").asText()).isNotBlank();
+    }
+
+    private static HttpRequest.Builder gzipRequest(String app, byte[] body) {
+        return HttpRequest.newBuilder(relay.uri("/v1/apps/" + app + "/events"))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static HttpRequest.Builder signedRequest(byte[] body, String signature) {
+        return HttpRequest.newBuilder(relay.uri("/v1/apps/signed-app/events"))
+                .header("Content-Type", "application/json")
+                .header("X-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static byte[] gzip(byte[] raw) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
