@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,9 +83,14 @@ public final class RelayConfiguration implements CamelConfiguration {
 
         PrometheusMeterRegistry meters = meterRegistry(camel);
 
+        // Apps may be declared in the file or as -D system properties; each key is resolved
+        // through the properties component so system properties and {{env:...}} apply.
+        Set<String> appKeys = new TreeSet<>(props.loadProperties(
+                k -> k.startsWith(PropertiesAppSettings.PREFIX)).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(PropertiesAppSettings.PREFIX)).forEach(appKeys::add);
         Properties appProps = new Properties();
-        for (String key : props.loadProperties(k -> k.startsWith(PropertiesAppSettings.PREFIX))
-                .stringPropertyNames()) {
+        for (String key : appKeys) {
             appProps.setProperty(key, props.resolveProperty(key).orElse(""));
         }
         PropertiesAppSettings declared = PropertiesAppSettings.from(appProps);

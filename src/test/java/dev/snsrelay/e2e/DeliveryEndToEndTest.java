@@ -150,19 +150,22 @@ class DeliveryEndToEndTest {
     }
 
     @Test
-    void events_posted_while_sns_is_unreachable_all_arrive_once_it_is_back() throws Exception {
+    void a_thousand_events_posted_while_sns_is_down_all_arrive_once_it_is_back()
+            throws Exception {
         List<String> expected = new ArrayList<>();
         proxy.cut();
         try {
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 1000; i++) {
                 String body = "{\"type\":\"message.new\",\"cid\":\"messaging:outage\",\"seq\":"
                         + i + ",\"text\":\"während des Ausfalls \\u003c" + i + "\\u003e\"}";
                 assertThat(relay.postEvent("outage-app", body.getBytes(StandardCharsets.UTF_8),
                         "outage-" + i).statusCode()).isEqualTo(202);
                 expected.add(body);
             }
-            // Stay down until the relay has failed and retried a good number of times.
-            await().atMost(ARRIVAL).until(() -> proxy.refusedConnections() >= 100);
+            // Stay down for several redelivery intervals (the longest is 1 s here), until the
+            // relay has failed on every event and retried many of them.
+            await().atMost(ARRIVAL).pollDelay(Duration.ofSeconds(4))
+                    .until(() -> proxy.refusedConnections() >= 2_000);
             assertThat(outageTopic.bodies()).isEmpty();
         } finally {
             proxy.restore();
