@@ -95,20 +95,53 @@ public final class Delivery {
         int attempt = in.getHeader("JMSXDeliveryCount", 1, Integer.class);
         String appId = in.getHeader(APP_ID, String.class);
         String eventId = in.getHeader(EVENT_ID, String.class);
+        String jmsId = in.getHeader("JMSMessageID", String.class);
         if (eventId == null) {
-            eventId = in.getHeader("JMSMessageID", String.class);
+            eventId = jmsId;
         }
         exchange.setProperty(ORIGINAL_BODY, body);
         exchange.setProperty(ATTEMPT, attempt);
         exchange.setProperty(APP, appId);
         exchange.setProperty(ID, eventId);
         exchange.setProperty(PUBLISH, false);
-        exchange.setProperty(MESSAGE_ID, in.getHeader("JMSMessageID", String.class));
-        // HTTP events were counted at ingest, redriven ones when they first came in.
-        if (attempt == 1 && in.getHeader(SOURCE) == null) {
-            metrics.received(appId, "jms");
+        exchange.setProperty(MESSAGE_ID, jmsId);
+
+        PreparedEvent event = prepareEvent(body, appId, eventId, attempt,
+                in.getHeader(SOURCE, String.class), t -> exchange.setProperty(TYPE, t));
+        if (event == null) {
+            forget(exchange);
+            return;
         }
 
+        // aws2-sns turns every non-Camel header into a message attribute: start from nothing.
+        in.removeHeaders("*");
+        event.attributes().forEach(in::setHeader);
+        in.setBody(event.message());
+        if (event.fifo()) {
+            // SNS deduplicates FIFO publishes by id; the exchange id is what aws2-sns sends, and
+            // it must be the same on every redelivery of this event.
+            exchange.setExchangeId(event.deduplicationId());
+            exchange.setProperty(FIFO_GROUP, event.groupId());
+        }
+        exchange.setProperty(TOPIC_ARN, event.topicArn());
+        exchange.setProperty(SNS_CLIENT, event.clientBean());
+        exchange.setProperty(PUBLISH, true);
+    }
+
+    /**
+     * The checks and decisions for one queued event, shared by the per-message route and the
+     * batching deliverer.
+     *
+     * @param typeSeen told the event type as soon as it is known, for failure reports
+     * @return the publish to make, or null when the event was discarded on purpose (counted)
+     * @throws UndeliverableEventException when retrying cannot help (unknown app, bad JSON)
+     */
+    public PreparedEvent prepareEvent(Object body, String appId, String eventId, int attempt,
+            String source, java.util.function.Consumer<String> typeSeen) {
+        // HTTP events were counted at ingest, redriven and retried ones when they first came.
+        if (attempt == 1 && source == null) {
+            metrics.received(appId, "jms");
+        }
         if (appId == null || appId.isBlank()) {
             throw new UndeliverableEventException("MissingAppId",
                     "the message has no appId property");
@@ -123,15 +156,15 @@ public final class Delivery {
         } catch (InvalidEventException e) {
             throw new UndeliverableEventException("InvalidEvent", e.getMessage());
         }
-        exchange.setProperty(TYPE, summary.type());
+        typeSeen.accept(summary.type());
 
         if (!app.enabled()) {
-            discard(exchange, app, summary, "disabled");
-            return;
+            discard(app, summary, "disabled");
+            return null;
         }
         if (!app.delivers(summary.type())) {
-            discard(exchange, app, summary, "event_type");
-            return;
+            discard(app, summary, "event_type");
+            return null;
         }
 
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -143,23 +176,13 @@ public final class Delivery {
             LOG.warn("Event dropped: too large for SNS. app={} type={} id={} size={} limit={}",
                     appId, summary.type(), eventId, size, app.maxMessageBytes());
             metrics.dropped(appId, "oversize");
-            forget(exchange);
-            return;
+            return null;
         }
-
-        // aws2-sns turns every non-Camel header into a message attribute: start from nothing.
-        in.removeHeaders("*");
-        attributes.forEach(in::setHeader);
-        in.setBody(message);
-        if (app.topicArn().fifo()) {
-            // SNS deduplicates FIFO publishes by id; the exchange id is what aws2-sns sends, and
-            // it must be the same on every redelivery of this event.
-            exchange.setExchangeId(deduplicationId(eventId, message));
-            exchange.setProperty(FIFO_GROUP, summary.channel() != null ? summary.channel() : appId);
-        }
-        exchange.setProperty(TOPIC_ARN, app.topicArn().value());
-        exchange.setProperty(SNS_CLIENT, clients.beanFor(app));
-        exchange.setProperty(PUBLISH, true);
+        boolean fifo = app.topicArn().fifo();
+        return new PreparedEvent(appId, eventId, summary.type(), message, attributes, size,
+                app.topicArn().value(), clients.beanFor(app), app.maxMessageBytes(), fifo,
+                fifo ? (summary.channel() != null ? summary.channel() : appId) : null,
+                fifo ? deduplicationId(eventId, message) : null);
     }
 
     public void published(Exchange exchange) {
@@ -243,12 +266,10 @@ public final class Delivery {
         return key == null ? null : firstFailures.remove(key);
     }
 
-    private void discard(Exchange exchange, AppSettings app, EventJson.Summary summary,
-            String reason) {
+    private void discard(AppSettings app, EventJson.Summary summary, String reason) {
         LOG.debug("Event discarded: app={} type={} reason={}", app.appId(), summary.type(),
                 reason);
         metrics.dropped(app.appId(), reason);
-        forget(exchange);
     }
 
     private String messageText(Object body) {

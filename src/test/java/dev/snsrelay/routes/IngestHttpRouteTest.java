@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.ingest.HttpIngest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.AdviceWith;
@@ -59,9 +60,11 @@ class IngestHttpRouteTest extends RouteTestSupport {
         Message queued = queue.getReceivedExchanges().get(0).getIn();
         assertThat(queued.getBody(String.class).getBytes(UTF_8)).isEqualTo(sample.getBytes(UTF_8));
         assertThat(queued.getHeaders()).containsOnlyKeys(Delivery.APP_ID, Delivery.EVENT_ID,
-                Delivery.EVENT_TYPE, Delivery.SOURCE);
+                Delivery.EVENT_TYPE, Delivery.SOURCE, HttpIngest.DUPLICATE_ID);
         assertThat(queued.getHeader(Delivery.APP_ID)).isEqualTo(APP);
         assertThat(queued.getHeader(Delivery.EVENT_ID)).isEqualTo("wh-2024-0001");
+        // The broker's duplicate detection key: a resent webhook is queued once.
+        assertThat(queued.getHeader(HttpIngest.DUPLICATE_ID)).isEqualTo(APP + ":wh-2024-0001");
         assertThat(queued.getHeader(Delivery.EVENT_TYPE)).isEqualTo("message.new");
         assertThat(queued.getHeader(Delivery.SOURCE)).isEqualTo("http");
 
