@@ -6,6 +6,7 @@
   const TOKEN_KEY = 'sns-relay.admin-token';
   const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
   const DEFAULT_MAX_MESSAGE_BYTES = 262144;
+  const LONG_MESSAGE = 260;
 
   // API field name -> the control that shows its error, and the element holding the message.
   const FIELDS = {
@@ -161,6 +162,7 @@
 
   // --- Apps ----------------------------------------------------------------------------------
 
+  /** Lists the apps and shows the one named in the URL (#app), else the current or first. */
   async function loadWorkspace() {
     const r = await api('GET', '/v1/apps');
     if (r.status !== 200 || !r.data || !Array.isArray(r.data.apps)) {
@@ -172,17 +174,43 @@
     $('forget-token').hidden = false;
     pageStatus('');
 
-    const wanted = decodeURIComponent(location.hash.slice(1));
-    let id = state.current;
-    if (!knows(id)) {
-      id = knows(wanted) ? wanted : (state.apps.length ? state.apps[0].app : null);
+    const wanted = hashApp();
+    let id = null;
+    if (knows(wanted)) {
+      id = wanted;
+    } else if (knows(state.current)) {
+      id = state.current;
+    } else if (state.apps.length) {
+      id = state.apps[0].app;
     }
     renderAppSelect(id);
+    if (id !== null && id !== wanted) {
+      history.replaceState(null, '', location.pathname + '#' + encodeURIComponent(id));
+    }
     if (id === null) {
       showNoApp();
     } else if (id !== state.current || (!state.saved && !state.unsaved.has(id))) {
       await openApp(id);
     }
+  }
+
+  function hashApp() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    return APP_ID.test(id) ? id : null;
+  }
+
+  /** A link or bookmark to /dashboard#app, or Back and Forward, choose the app. */
+  async function onHashChange() {
+    const id = hashApp();
+    if (id === null || id === state.current || !state.token) {
+      return;
+    }
+    if (state.dirty && !window.confirm('Discard the unsaved changes to ' + state.current + '?')) {
+      history.replaceState(null, '', location.pathname + '#' + encodeURIComponent(state.current));
+      return;
+    }
+    // The app may have been added since the list was read: read it again.
+    await guarded(loadWorkspace);
   }
 
   function knows(id) {
@@ -240,6 +268,10 @@
     state.current = id;
     history.replaceState(null, '', location.pathname + '#' + encodeURIComponent(id));
     clearResults();
+    // Never show one app's counters under another's name while its own are loading.
+    $('stats').hidden = true;
+    $('stats-list').replaceChildren();
+    result('stats-status', '', '');
     if (state.unsaved.has(id)) {
       state.saved = null;
       renderForm(id, null);
@@ -465,7 +497,15 @@
         const messageId = r.data.data && r.data.data.message_id;
         result('test-result', 'SNS accepted the test event. Message id: ' + messageId, 'ok');
       } else if (r.status === 200 && r.data) {
-        result('test-result', 'SNS did not accept the test event: ' + r.data.error, 'failed');
+        const error = String(r.data.error);
+        if (error.length > LONG_MESSAGE) {
+          // SDK errors can run to a page; the start says what failed, the rest on request.
+          const start = error.slice(0, LONG_MESSAGE - 60).replace(/\s+\S*$/, '');
+          result('test-result', 'SNS did not accept the test event: ' + start + '…', 'failed',
+            error);
+        } else {
+          result('test-result', 'SNS did not accept the test event: ' + error, 'failed');
+        }
       } else if (r.status === 400 && r.data) {
         showApiError(r.data);
         result('test-result', 'Not tested: ' + (r.data.field
@@ -635,9 +675,19 @@
     pageStatus('');
   }
 
-  function result(id, text, kind) {
+  /** Shows an outcome; `full`, when given, is a long text behind a "Full message" toggle. */
+  function result(id, text, kind, full) {
     const el = $(id);
     el.textContent = text;
+    if (full) {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = 'Full message';
+      const body = document.createElement('p');
+      body.textContent = full;
+      details.append(summary, body);
+      el.appendChild(details);
+    }
     el.classList.toggle('ok', kind === 'ok');
     el.classList.toggle('failed', kind === 'failed');
   }
@@ -683,6 +733,7 @@
     $('token-form').addEventListener('submit', onTokenSubmit);
     $('forget-token').addEventListener('click', onForgetToken);
     $('app-select').addEventListener('change', onSelectApp);
+    window.addEventListener('hashchange', onHashChange);
     $('new-app').addEventListener('click', onNewApp);
     $('new-app-form').addEventListener('submit', onNewAppSubmit);
     $('new-app-cancel').addEventListener('click', closeNewApp);

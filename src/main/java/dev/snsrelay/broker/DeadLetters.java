@@ -10,7 +10,6 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -148,31 +147,7 @@ public final class DeadLetters {
     }
 
     private static Message copyForRedelivery(Session s, Message m) throws JMSException {
-        Message copy;
-        if (m instanceof TextMessage t) {
-            copy = s.createTextMessage(t.getText());
-        } else if (m instanceof BytesMessage b) {
-            byte[] bytes = new byte[(int) b.getBodyLength()];
-            b.readBytes(bytes);
-            BytesMessage nb = s.createBytesMessage();
-            nb.writeBytes(bytes);
-            copy = nb;
-        } else if (m instanceof MapMessage map) {
-            MapMessage nm = s.createMapMessage();
-            for (Enumeration<?> names = map.getMapNames(); names.hasMoreElements();) {
-                String name = (String) names.nextElement();
-                nm.setObject(name, map.getObject(name));
-            }
-            copy = nm;
-        } else {
-            copy = s.createTextMessage(m.getBody(String.class));
-        }
-        for (String p : new String[] {"appId", "eventId", "eventType"}) {
-            String v = m.getStringProperty(p);
-            if (v != null) {
-                copy.setStringProperty(p, v);
-            }
-        }
+        Message copy = JmsMessages.copy(s, m);
         copy.setStringProperty("relaySource", "redrive");
         return copy;
     }

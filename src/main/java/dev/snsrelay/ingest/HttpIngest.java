@@ -25,6 +25,8 @@ public final class HttpIngest {
     private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Artemis's duplicate detection property. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** JMS message group: events of one FIFO channel are delivered by one consumer, in order. */
+    public static final String GROUP_ID = "JMSXGroupID";
 
     private final AppSettingsLookup settings;
     private final EventJson json;
@@ -85,6 +87,12 @@ public final class HttpIngest {
         in.setHeader(Delivery.SOURCE, "http");
         if (summary.type() != null) {
             in.setHeader(Delivery.EVENT_TYPE, summary.type());
+        }
+        if (target.topicArn().fifo()) {
+            // The broker hands one group's messages to one consumer at a time, in order; that
+            // is what keeps a FIFO topic's per-channel order through concurrent delivery.
+            in.setHeader(GROUP_ID, app + ":" + (summary.channel() != null
+                    ? summary.channel() : app));
         }
         if (webhookIdGiven) {
             // The broker drops a second message with the same id (its duplicate-ID cache is

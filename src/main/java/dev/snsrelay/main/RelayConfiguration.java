@@ -22,6 +22,7 @@ import dev.snsrelay.broker.Broker;
 import dev.snsrelay.broker.BrokerOptions;
 import dev.snsrelay.broker.DeadLetters;
 import dev.snsrelay.dashboard.DashboardAssets;
+import dev.snsrelay.deliver.BatchDeliverer;
 import dev.snsrelay.deliver.Delivery;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
@@ -37,6 +38,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,8 +130,36 @@ public final class RelayConfiguration implements CamelConfiguration {
 
         camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics,
                 intProp(props, "relay.ingest.max-body-bytes", 2_097_152)));
-        camel.getRegistry().bind("delivery", new Delivery(store, clients, json, mapper,
-                classifier, metrics, brokerOptions.maxDeliveryAttempts(), eventTypeAttribute));
+        Delivery delivery = new Delivery(store, clients, json, mapper, classifier, metrics,
+                brokerOptions.maxDeliveryAttempts(), eventTypeAttribute);
+        camel.getRegistry().bind("delivery", delivery);
+        if (!Boolean.parseBoolean(prop(props, "relay.deliver.per-message", "false"))) {
+            BatchDeliverer batches = new BatchDeliverer(broker.connectionFactory(),
+                    brokerOptions.queue(), brokerOptions.deadLetterQueue(), delivery,
+                    camel.createProducerTemplate(), classifier, store, metrics,
+                    new BatchDeliverer.Options(
+                            intProp(props, "relay.deliver.consumers", 2),
+                            intProp(props, "relay.deliver.batch-size", 10),
+                            intProp(props, "relay.deliver.transaction-size", 50),
+                            longProp(props, "relay.deliver.linger-ms", 5),
+                            brokerOptions.maxDeliveryAttempts(),
+                            brokerOptions.redeliveryDelayMs(),
+                            brokerOptions.redeliveryMultiplier(),
+                            brokerOptions.maxRedeliveryDelayMs()));
+            // Started once the publish-batch route runs; stopped before any route stops, so a
+            // transaction in flight still has the route to finish with.
+            camel.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onContextStarted(CamelContext context) {
+                    batches.start();
+                }
+
+                @Override
+                public void onContextStopping(CamelContext context) {
+                    batches.stop();
+                }
+            });
+        }
 
         DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
                 brokerOptions.queue(), brokerOptions.deadLetterQueue());

@@ -62,6 +62,23 @@ public final class FailureClassifier {
                 firstLine(failure.getMessage()));
     }
 
+    /**
+     * A failed entry of a PublishBatch, which arrives inside an HTTP 200: retried when its code
+     * says so or the fault is on the server's side; dead-lettered when the sender is at fault.
+     */
+    public DeliveryFailure classifyEntry(String code, String message, boolean senderFault) {
+        String c = code == null ? "Unknown" : code;
+        FailureKind kind;
+        if (retryableCodes.contains(c)) {
+            kind = FailureKind.RETRY;
+        } else if (permanentCodes.contains(c) || senderFault) {
+            kind = FailureKind.DEAD_LETTER;
+        } else {
+            kind = FailureKind.RETRY;
+        }
+        return new DeliveryFailure(kind, c, firstLine(message));
+    }
+
     private DeliveryFailure classifyAws(AwsServiceException aws) {
         String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
         String text = aws.awsErrorDetails() == null ? aws.getMessage()

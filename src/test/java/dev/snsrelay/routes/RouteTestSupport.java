@@ -81,6 +81,7 @@ abstract class RouteTestSupport extends CamelTestSupport {
         p.setProperty("relay.queue.name", QUEUE);
         p.setProperty("relay.queue.dead-letter", DEAD_LETTER_QUEUE);
         p.setProperty("relay.deliver.consumers", "1");
+        p.setProperty("relay.deliver.per-message", "true");
         p.setProperty("relay.deliver.max-attempts", String.valueOf(MAX_ATTEMPTS));
         p.setProperty("relay.sns.event-type-attribute", "event_type");
         p.setProperty("relay.ingest.max-depth", "64");
