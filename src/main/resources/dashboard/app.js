@@ -132,13 +132,16 @@
     setError('token', 'token-error', null);
     state.token = value;
     try {
-      // Checked with a real call before it is kept.
       await loadWorkspace();
-      sessionStorage.setItem(TOKEN_KEY, value);
       $('token').value = '';
     } catch (e) {
-      if (!(e instanceof Unauthorized)) {
+      if (e instanceof Unauthorized) {
+        return; // asked again, with the reason
+      }
+      if ($('workspace').hidden) {
         setError('token', 'token-error', e.message);
+      } else {
+        pageStatus(e.message);
       }
     }
   }
@@ -169,6 +172,8 @@
       throw new Error('Could not list the apps: ' + errorText(r));
     }
     state.apps = r.data.apps;
+    // Kept only once the relay accepted it, and only for this tab.
+    sessionStorage.setItem(TOKEN_KEY, state.token);
     $('token-section').hidden = true;
     $('workspace').hidden = false;
     $('forget-token').hidden = false;
@@ -195,8 +200,12 @@
   }
 
   function hashApp() {
-    const id = decodeURIComponent(location.hash.slice(1));
-    return APP_ID.test(id) ? id : null;
+    try {
+      const id = decodeURIComponent(location.hash.slice(1));
+      return APP_ID.test(id) ? id : null;
+    } catch (e) {
+      return null; // a hand-made URL with a broken %-escape
+    }
   }
 
   /** A link or bookmark to /dashboard#app, or Back and Forward, choose the app. */
@@ -281,11 +290,14 @@
     if (seq !== state.loadSeq) {
       return; // another app was chosen meanwhile
     }
+    if (r.status === 404) {
+      // Deleted meanwhile (another tab, the API): show what is left.
+      await loadWorkspaceAfterRemoval(id);
+      pageStatus('App ' + id + ' does not exist (any more).');
+      return;
+    }
     if (r.status !== 200) {
       pageStatus('Could not load the settings of ' + id + ': ' + errorText(r));
-      if (r.status === 404) {
-        await loadWorkspaceAfterRemoval(id);
-      }
       return;
     }
     state.saved = r.data;
@@ -438,7 +450,13 @@
     }
     body.enabled = $('enabled').checked;
     body.sns_endpoint = $('sns_endpoint').value.trim() || null;
-    const max = $('max_message_bytes').value.trim();
+    const maxField = $('max_message_bytes');
+    if (maxField.validity.badInput) {
+      // The browser gives '' for what it cannot read as a number; that would mean "default".
+      showFieldError('max_message_bytes', 'Enter a whole number of bytes.');
+      return null;
+    }
+    const max = maxField.value.trim();
     body.max_message_bytes = max === '' ? null : Number(max);
     return body;
   }
@@ -702,12 +720,12 @@
     try {
       await action();
     } catch (e) {
-      if (!(e instanceof Unauthorized)) {
-        if (where) {
-          result(where, e.message, 'failed');
-        } else {
-          pageStatus(e.message);
-        }
+      const message = e instanceof Unauthorized
+        ? 'Stopped: the relay refused the admin token. Nothing was changed.' : e.message;
+      if (where) {
+        result(where, message, 'failed');
+      } else if (!(e instanceof Unauthorized)) {
+        pageStatus(message);
       }
     } finally {
       state.busy = false;

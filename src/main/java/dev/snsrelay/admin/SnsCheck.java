@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
 public final class SnsCheck {
 
     public static final String EVENT_TYPE = "sns_relay.check";
+    private static final int MAX_ERROR = 400;
 
     private final SnsClients clients;
     private final ObjectMapper mapper;
@@ -84,7 +85,9 @@ public final class SnsCheck {
 
     private static void error(ObjectNode result, String message) {
         result.put("status", "error");
-        result.put("error", message);
+        // Credential-chain failures run to pages; the first few hundred characters say it.
+        result.put("error", message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) + "..."
+                : message);
     }
 
     private static String firstLine(String s) {

@@ -213,20 +213,30 @@ public final class BatchDeliverer extends ServiceSupport {
             }
         }
 
-        /** Consecutive runs within SNS's batch limits: entry count and total size. */
+        /**
+         * Consecutive runs within SNS's batch limits: entry count and total size. On a FIFO
+         * topic a batch holds at most one event per message group, so that a failed entry never
+         * has a later event of its group published beside it.
+         */
         private List<List<Item>> chunks(List<Item> items) {
             List<List<Item>> out = new ArrayList<>();
             List<Item> current = new ArrayList<>();
+            Set<String> groups = new HashSet<>();
             long size = 0;
             for (Item item : items) {
                 long s = item.event.size();
                 if (!current.isEmpty() && (current.size() == options.batchSize()
-                        || size + s > item.event.maxMessageBytes())) {
+                        || size + s > item.event.maxMessageBytes()
+                        || (item.event.fifo() && groups.contains(item.event.groupId())))) {
                     out.add(current);
                     current = new ArrayList<>();
+                    groups.clear();
                     size = 0;
                 }
                 current.add(item);
+                if (item.event.fifo()) {
+                    groups.add(item.event.groupId());
+                }
                 size += s;
             }
             if (!current.isEmpty()) {
@@ -235,7 +245,50 @@ public final class BatchDeliverer extends ServiceSupport {
             return out;
         }
 
+        /**
+         * Publishes a chunk. On a standard topic, entries that failed for a retryable reason
+         * are requeued with a delay. On a FIFO topic they are retried here, in order, while the
+         * rest of their group waits: a requeued copy, or a broker redelivery with a delay, would
+         * let later events of the group overtake them.
+         */
         private void publish(List<Item> chunk) throws JMSException {
+            List<Failed> retry = publishOnce(chunk);
+            if (!chunk.get(0).event.fifo()) {
+                for (Failed f : retry) {
+                    fail(f.item, f.failure);
+                }
+                return;
+            }
+            while (!retry.isEmpty()) {
+                List<Item> again = new ArrayList<>();
+                for (Failed f : retry) {
+                    if (f.item.attempt >= options.maxAttempts()) {
+                        fail(f.item, f.failure);
+                    } else {
+                        if (f.item.attempt == 1) {
+                            LOG.warn("FIFO publish failed, retrying in order: app={} id={} "
+                                    + "error={}: {}", f.item.appId, f.item.eventId,
+                                    f.failure.code(), f.failure.message());
+                        }
+                        again.add(f.item);
+                    }
+                }
+                if (again.isEmpty()) {
+                    return;
+                }
+                if (!running) {
+                    // Stopping: roll back; the events are delivered after the restart.
+                    throw new FifoRetryException(retry.get(0).failure);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                        delayFor(again.get(0).attempt)));
+                again.forEach(i -> i.attempt++);
+                retry = publishOnce(again);
+            }
+        }
+
+        /** One PublishBatch; returns the entries worth retrying, settles all the others. */
+        private List<Failed> publishOnce(List<Item> chunk) throws JMSException {
             List<PublishBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 PreparedEvent e = chunk.get(i).event;
@@ -259,18 +312,13 @@ public final class BatchDeliverer extends ServiceSupport {
                 x.setProperty(Delivery.SNS_CLIENT, first.clientBean());
             });
 
+            List<Failed> retry = new ArrayList<>();
             if (result.getException() != null) {
                 DeliveryFailure failure = classifier.classify(result.getException());
-                if (failure.retryable() && first.fifo()
-                        && chunk.get(0).attempt < options.maxAttempts()) {
-                    // A requeued copy would go behind later events of its group; rolling the
-                    // whole transaction back keeps the group's order.
-                    throw new FifoRetryException(failure);
-                }
                 for (Item item : chunk) {
-                    fail(item, failure);
+                    settle(item, failure, retry);
                 }
-                return;
+                return retry;
             }
             PublishBatchResponse response =
                     result.getMessage().getBody(PublishBatchResponse.class);
@@ -282,23 +330,28 @@ public final class BatchDeliverer extends ServiceSupport {
                     done.add(ok.id());
                 }
                 for (BatchResultErrorEntry err : response.failed()) {
-                    Item item = chunk.get(Integer.parseInt(err.id()));
-                    DeliveryFailure failure = classifier.classifyEntry(err.code(), err.message(),
-                            Boolean.TRUE.equals(err.senderFault()));
-                    if (failure.retryable() && first.fifo()
-                            && item.attempt < options.maxAttempts()) {
-                        throw new FifoRetryException(failure);
-                    }
-                    fail(item, failure);
+                    settle(chunk.get(Integer.parseInt(err.id())), classifier.classifyEntry(
+                            err.code(), err.message(), Boolean.TRUE.equals(err.senderFault())),
+                            retry);
                     done.add(err.id());
                 }
             }
             for (int i = 0; i < chunk.size(); i++) {
                 if (!done.contains(String.valueOf(i))) {
                     // SNS said nothing about this entry: not proof of delivery, so retry.
-                    fail(chunk.get(i), new DeliveryFailure(FailureKind.RETRY,
-                            "NoResult", "no result for this entry in the PublishBatch answer"));
+                    retry.add(new Failed(chunk.get(i), new DeliveryFailure(FailureKind.RETRY,
+                            "NoResult", "no result for this entry in the PublishBatch answer")));
                 }
+            }
+            return retry;
+        }
+
+        private void settle(Item item, DeliveryFailure failure, List<Failed> retry)
+                throws JMSException {
+            if (failure.retryable()) {
+                retry.add(new Failed(item, failure));
+            } else {
+                fail(item, failure);
             }
         }
 
@@ -348,7 +401,10 @@ public final class BatchDeliverer extends ServiceSupport {
         }
     }
 
-    /** Rolls a transaction back so a FIFO group is retried in order by the broker. */
+    private record Failed(Item item, DeliveryFailure failure) {
+    }
+
+    /** Rolls a transaction back when stopping in the middle of a FIFO retry. */
     private static final class FifoRetryException extends RuntimeException {
         FifoRetryException(DeliveryFailure failure) {
             super("FIFO publish failed, retried in order: " + failure.code() + ": "

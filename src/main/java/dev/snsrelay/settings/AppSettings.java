@@ -40,6 +40,8 @@ public record AppSettings(
     /** The largest limit a topic with a raised MaximumMessageSize can have. */
     public static final int LARGEST_MAX_MESSAGE_BYTES = 1_048_576;
 
+    private static final int MIN_SECRET = 8;
+    private static final int MIN_INGEST_SECRET = 16;
     private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final Pattern ROLE_ARN = Pattern.compile(
@@ -62,6 +64,12 @@ public record AppSettings(
                     throw new InvalidSettingsException("sns_key",
                             "and sns_secret are both required when sns_auth_type is keys");
                 }
+                // Real secret keys are 40 characters; a very short one could not be told apart
+                // from ordinary text when error messages are redacted.
+                if (secretKey.length() < MIN_SECRET) {
+                    throw new InvalidSettingsException("sns_secret",
+                            "must be at least " + MIN_SECRET + " characters");
+                }
             }
             case ROLE -> {
                 if (isBlank(roleArn) || !ROLE_ARN.matcher(roleArn).matches()) {
@@ -72,6 +80,10 @@ public record AppSettings(
             case RESOURCE -> {
                 // The relay's own credentials chain; nothing per app.
             }
+        }
+        if (ingestSecret != null && ingestSecret.length() < MIN_INGEST_SECRET) {
+            throw new InvalidSettingsException("ingest_secret",
+                    "must be at least " + MIN_INGEST_SECRET + " characters");
         }
         if (maxMessageBytes < 1 || maxMessageBytes > LARGEST_MAX_MESSAGE_BYTES) {
             throw new InvalidSettingsException("max_message_bytes",

@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,17 +52,24 @@ class CrashAndShutdownTest {
                 .app("crash-app", topic.topicArn()).start()) {
             // Hold delivery back while the events go in, so the kill lands mid-delivery.
             proxy.cut();
+            List<RunningRelay.Post> posts = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
-                String event = "{\"type\":\"message.new\",\"cid\":\"messaging:crash\",\"seq\":"
-                        + i + "}";
-                if (first.postEvent("crash-app", event, "crash-" + i).statusCode() == 202) {
-                    accepted.add(event);
+                posts.add(new RunningRelay.Post("crash-app", "{\"type\":\"message.new\","
+                        + "\"cid\":\"messaging:crash\",\"seq\":" + i + "}", "crash-" + i));
+            }
+            List<Integer> statuses = first.postAll(posts);
+            for (int i = 0; i < posts.size(); i++) {
+                if (statuses.get(i) == 202) {
+                    accepted.add(posts.get(i).body());
                 }
             }
+            // Slow SNS down so that the kill surely lands while most events are still queued.
+            proxy.latency(50);
             proxy.restore();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> count(topic, arrivals) >= 200);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> count(topic, arrivals) >= 100);
             first.kill();
+            proxy.latency(0);
         }
         int beforeKill = count(topic, arrivals);
         assertThat(accepted).hasSize(2_000);

@@ -155,13 +155,14 @@ class DeliveryEndToEndTest {
         List<String> expected = new ArrayList<>();
         proxy.cut();
         try {
+            List<RunningRelay.Post> posts = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 String body = "{\"type\":\"message.new\",\"cid\":\"messaging:outage\",\"seq\":"
                         + i + ",\"text\":\"während des Ausfalls \\u003c" + i + "\\u003e\"}";
-                assertThat(relay.postEvent("outage-app", body.getBytes(StandardCharsets.UTF_8),
-                        "outage-" + i).statusCode()).isEqualTo(202);
+                posts.add(new RunningRelay.Post("outage-app", body, "outage-" + i));
                 expected.add(body);
             }
+            assertThat(relay.postAll(posts)).containsOnly(202);
             // Stay down for several redelivery intervals (the longest is 1 s here), until the
             // relay has failed on every event and retried many of them.
             await().atMost(ARRIVAL).pollDelay(Duration.ofSeconds(4))

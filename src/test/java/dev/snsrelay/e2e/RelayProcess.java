@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.snsrelay.testing.TestSecrets;
@@ -59,11 +62,18 @@ public final class RelayProcess implements AutoCloseable {
         return this;
     }
 
+    /** Any other -D override, e.g. a setting a benchmark varies. */
+    public RelayProcess property(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
     /** Starts the relay and waits until its health check says UP. */
     public RelayProcess start() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        cmd.add("-Daws.disableEc2Metadata=true");
         // The relay's own logging setup, not the test one (which writes the suite log).
         cmd.add("-Dlogback.configurationFile="
                 + Path.of("src/main/resources/logback.xml").toAbsolutePath());
@@ -83,6 +93,16 @@ public final class RelayProcess implements AutoCloseable {
         return this;
     }
 
+    /** The relay's process id, to read its memory and CPU from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Where producers in other processes reach the embedded broker. */
+    public String brokerUrl() {
+        return "tcp://" + properties.get("relay.broker.remote-acceptor");
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
@@ -96,6 +116,25 @@ public final class RelayProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
         TestSecrets.recordAnswer(r.statusCode() + "\n" + r.body());
         return r;
+    }
+
+    /** Posts from 16 threads and returns each status, in order. */
+    public List<Integer> postAll(List<RunningRelay.Post> posts) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (RunningRelay.Post p : posts) {
+                results.add(pool.submit(() -> postEvent(p.app(), p.body(), p.webhookId())
+                        .statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : results) {
+                statuses.add(f.get());
+            }
+            return statuses;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed on purpose. */

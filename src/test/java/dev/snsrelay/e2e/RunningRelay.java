@@ -7,9 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,6 +115,34 @@ public final class RunningRelay implements AutoCloseable {
             b.header("X-Webhook-Id", webhookId);
         }
         return send(b);
+    }
+
+    /** One event to post: app, body, webhook id (null for none). */
+    public record Post(String app, String body, String webhookId) {
+    }
+
+    /**
+     * Posts many events from 16 threads, as a busy chat backend would, and returns the status
+     * of each, in order. Sequential posts would each wait for the journal's disk sync alone.
+     */
+    public List<Integer> postAll(List<Post> posts) throws Exception {
+        ExecutorService pool =
+                Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (Post p : posts) {
+                results.add(pool.submit(() -> postEvent(p.app(),
+                        p.body().getBytes(StandardCharsets.UTF_8),
+                        p.webhookId()).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : results) {
+                statuses.add(f.get());
+            }
+            return statuses;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {

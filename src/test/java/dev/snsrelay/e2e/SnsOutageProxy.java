@@ -23,6 +23,7 @@ public final class SnsOutageProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean cut;
+    private volatile long latencyMs;
 
     public SnsOutageProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -43,6 +44,11 @@ public final class SnsOutageProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+    }
+
+    /** Delays every request chunk by this much, as a slow network would. */
+    public void latency(long ms) {
+        latencyMs = ms;
     }
 
     /** Connections reset while cut: proof that the relay kept trying. */
@@ -71,20 +77,24 @@ public final class SnsOutageProxy implements AutoCloseable {
                         targetPort));
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // Closed by close() or a broken connection: the loop condition decides.
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean request) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    long delay = latencyMs;
+                    if (request && delay > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(delay * 1_000_000);
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
