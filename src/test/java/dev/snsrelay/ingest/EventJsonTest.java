@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 
+import dev.snsrelay.e2e.SampleEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -131,9 +131,7 @@ class EventJsonTest {
         return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
     }
 
-    private static String sample(String file) throws IOException {
-        try (InputStream in = EventJsonTest.class.getResourceAsStream("/events/" + file)) {
-            return new String(in.readAllBytes(), UTF_8);
-        }
+    private static String sample(String file) {
+        return SampleEvents.named(file).text();
     }
 }

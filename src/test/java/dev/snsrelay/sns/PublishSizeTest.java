@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.snsrelay.e2e.SampleEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,9 +66,7 @@ class PublishSizeTest {
         assertThat(over).isEqualTo(262_200 + 27).isGreaterThan(262_144);
     }
 
-    private static byte[] sample(String file) throws IOException {
-        try (InputStream in = PublishSizeTest.class.getResourceAsStream("/events/" + file)) {
-            return in.readAllBytes();
-        }
+    private static byte[] sample(String file) {
+        return SampleEvents.named(file).bytes();
     }
 }

@@ -1,0 +1,149 @@
+package dev.snsrelay.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Samples the relay process while a scenario runs: resident memory from /proc/PID/status, heap
+ * in use and live data after the last GC from /observe/metrics, and CPU time from /proc/PID/stat.
+ * Heap "in use" includes garbage not yet collected; the live-data figure is what survives a GC.
+ */
+final class RelayMonitor implements AutoCloseable {
+
+    private static final long TICKS_PER_SECOND = clockTicks();
+
+    private final long pid;
+    private final URI metrics;
+    private final Duration interval;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private volatile long peakRss;
+    private volatile long peakHeap;
+    private volatile long peakLive;
+
+    RelayMonitor(long pid, URI metrics, Duration interval) {
+        this.pid = pid;
+        this.metrics = metrics;
+        this.interval = interval;
+        this.sampler = new Thread(this::sampleLoop, "bench-relay-monitor");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Highest resident set seen: the kernel's high-water mark or a sample, whichever is more. */
+    long peakRssBytes() {
+        return Math.max(peakRss, statusKb("VmHWM") * 1024);
+    }
+
+    long peakHeapBytes() {
+        return peakHeap;
+    }
+
+    long peakLiveHeapBytes() {
+        return peakLive;
+    }
+
+    /** User plus system CPU time of the relay process so far, in nanoseconds. */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * CPU time all processes of the machine have used since boot (from /proc/stat), so a run can
+     * tell how much of the two cores went to something other than the relay and the benchmark.
+     */
+    static long machineCpuNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * 1_000_000_000L / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        sampler.join(10_000);
+    }
+
+    private void sampleLoop() {
+        // Bounded: a benchmark phase lasts minutes; the loop ends with close() or after a day.
+        long end = System.nanoTime() + Duration.ofDays(1).toNanos();
+        while (running && System.nanoTime() < end) {
+            peakRss = Math.max(peakRss, statusKb("VmRSS") * 1024);
+            sampleHeap();
+            LockSupport.parkNanos(interval.toNanos());
+        }
+    }
+
+    private void sampleHeap() {
+        try {
+            String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            long heap = 0;
+            for (String line : text.split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    heap += value(line);
+                } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
+                    peakLive = Math.max(peakLive, value(line));
+                }
+            }
+            peakHeap = Math.max(peakHeap, heap);
+        } catch (IOException | RuntimeException e) {
+            // A missed sample only lowers the resolution; the next one follows.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static long value(String line) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private long statusKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The process has ended.
+        }
+        return 0;
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return Long.parseLong(out);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        }
+    }
+}
