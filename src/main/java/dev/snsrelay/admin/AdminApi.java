@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snsrelay.broker.DeadLetterFilter;
 import dev.snsrelay.broker.DeadLetters;
+import dev.snsrelay.http.QueryString;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AppSettingsStore;
+import dev.snsrelay.settings.InvalidSettingsException;
 import dev.snsrelay.settings.SettingsStoreException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -49,6 +51,11 @@ public final class AdminApi {
     }
 
     public void authorize(Exchange exchange) {
+        // platform-http turns query parameters into headers; a token in a URL ends up in logs.
+        if (QueryString.names(exchange).contains("authorization")) {
+            throw new ApiException(400, "token_in_query",
+                    "send the admin token in the Authorization header, not in the URL");
+        }
         if (!token.accepts(exchange.getIn().getHeader("Authorization", String.class))) {
             throw new ApiException(401, "unauthorized",
                     "missing or wrong admin token: send Authorization: Bearer <token>");
@@ -84,7 +91,11 @@ public final class AdminApi {
                 new ApiException(400, "invalid_body", "the body must be a JSON object"));
         Optional<AppSettings> current = store.find(app);
         AppSettings updated = json.apply(app, current.orElse(null), patch);
-        store.save(updated);
+        try {
+            store.save(updated);
+        } catch (InvalidSettingsException e) {
+            throw new ApiException(400, "invalid_settings", e.getMessage(), e.field());
+        }
         LOG.info("Settings of app {} {} through the admin API (fields: {})", app,
                 current.isPresent() ? "changed" : "created", fieldNames(patch));
         reply(exchange, current.isPresent() ? 200 : 201,
@@ -165,12 +176,31 @@ public final class AdminApi {
             if (!b.get("ids").isArray()) {
                 throw new ApiException(400, "invalid_filter", "ids must be a list", "ids");
             }
-            b.get("ids").forEach(i -> ids.add(i.asText()));
+            for (JsonNode i : b.get("ids")) {
+                if (!i.isTextual()) {
+                    throw new ApiException(400, "invalid_filter", "ids must be strings", "ids");
+                }
+                ids.add(i.asText());
+            }
+        }
+        for (java.util.Iterator<String> names = b.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!List.of("all", "app", "ids").contains(name)) {
+                throw new ApiException(400, "invalid_filter", "unknown field " + name, name);
+            }
+        }
+        if (b.has("all") && !b.get("all").isBoolean()) {
+            throw new ApiException(400, "invalid_filter", "all must be true or false", "all");
+        }
+        if (b.has("app") && !b.get("app").isTextual()) {
+            throw new ApiException(400, "invalid_filter", "app must be an app id", "app");
         }
         DeadLetterFilter filter = filter(b.path("all").asBoolean(false),
                 b.hasNonNull("app") ? b.get("app").asText() : null, ids);
+        DeadLetters.Result result = deadLetters.redrive(filter);
         ObjectNode body = json.mapper().createObjectNode();
-        body.put("redriven", deadLetters.redrive(filter));
+        body.put("redriven", result.done());
+        body.put("left", result.left());
         reply(exchange, 200, body);
     }
 
@@ -181,8 +211,10 @@ public final class AdminApi {
         DeadLetterFilter filter = filter("true".equals(in.getHeader("all", String.class)),
                 in.getHeader("app", String.class),
                 ids == null ? List.of() : List.of(ids.split(",")));
+        DeadLetters.Result result = deadLetters.purge(filter);
         ObjectNode body = json.mapper().createObjectNode();
-        body.put("purged", deadLetters.purge(filter));
+        body.put("purged", result.done());
+        body.put("left", result.left());
         reply(exchange, 200, body);
     }
 

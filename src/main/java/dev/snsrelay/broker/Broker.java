@@ -2,6 +2,8 @@ package dev.snsrelay.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
@@ -32,19 +34,33 @@ public final class Broker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final String RELAY_ROLE = "relay";
+    private static final String PRODUCER_ROLE = "producer";
+    private static final String INTERNAL_USER = "sns-relay-internal";
 
     private final BrokerOptions options;
     private final JmsPoolConnectionFactory pool;
+    private final String internalPassword;
     private EmbeddedActiveMQ embedded;
 
     public Broker(BrokerOptions options, int poolSize) {
         this.options = options;
-        String url = options.embedded() ? "vm://0" : options.externalUrl();
+        // In the embedded broker the relay has an identity of its own, with a password made
+        // for this run only; the configured user may only send events.
+        this.internalPassword = HexFormat.of().formatHex(randomBytes());
+        ActiveMQConnectionFactory target = options.embedded()
+                ? new ActiveMQConnectionFactory("vm://0", INTERNAL_USER, internalPassword)
+                : new ActiveMQConnectionFactory(options.externalUrl(), options.user(),
+                        options.password());
         // Made now so JMS endpoints can be configured with it; it connects on first use.
         this.pool = new JmsPoolConnectionFactory();
-        pool.setConnectionFactory(
-                new ActiveMQConnectionFactory(url, options.user(), options.password()));
+        pool.setConnectionFactory(target);
         pool.setMaxConnections(poolSize);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     /** The pooled factory; plain sends would otherwise open a connection per message. */
@@ -61,7 +77,8 @@ public final class Broker extends ServiceSupport {
         if (options.embedded()) {
             embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration());
-            embedded.setSecurityManager(new SinglePrincipal(options.user(), options.password()));
+            embedded.setSecurityManager(new Principals(options.user(), options.password(),
+                    internalPassword));
             embedded.start();
             LOG.info("Embedded broker started: journal in {}, remote producers on {}",
                     options.dataDir(), remoteDescription());
@@ -145,7 +162,12 @@ public final class Broker extends ServiceSupport {
 
         Role relay = new Role(RELAY_ROLE, true, true, true, true, true, true, true, true, true,
                 true, true, true);
+        // Producers may send to the events queue and nothing else: not consume from it, not
+        // browse, purge or feed the dead-letter queue.
+        Role producer = new Role(PRODUCER_ROLE, true, false, false, false, false, false, false,
+                false, false, false, false, false);
         config.putSecurityRoles("#", Set.of(relay));
+        config.putSecurityRoles(options.queue(), Set.of(relay, producer));
         return config;
     }
 
@@ -153,35 +175,47 @@ public final class Broker extends ServiceSupport {
         return s == null || s.isBlank();
     }
 
-    /** One user from configuration, who may do everything; compared in constant time. */
-    private static final class SinglePrincipal implements ActiveMQSecurityManager {
+    /**
+     * Two users: the relay itself (in-process, a password made for this run) and the producer
+     * user from configuration. Passwords are compared in constant time.
+     */
+    private static final class Principals implements ActiveMQSecurityManager {
 
-        private final byte[] user;
-        private final byte[] password;
+        private final byte[] producerUser;
+        private final byte[] producerPassword;
+        private final byte[] internalPassword;
 
-        SinglePrincipal(String user, String password) {
-            this.user = user.getBytes(StandardCharsets.UTF_8);
-            this.password = password.getBytes(StandardCharsets.UTF_8);
+        Principals(String user, String password, String internalPassword) {
+            this.producerUser = user.getBytes(StandardCharsets.UTF_8);
+            this.producerPassword = password.getBytes(StandardCharsets.UTF_8);
+            this.internalPassword = internalPassword.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
-        public boolean validateUser(String candidateUser, String candidatePassword) {
-            if (candidateUser == null || candidatePassword == null) {
-                return false;
+        public boolean validateUser(String user, String password) {
+            return roleOf(user, password) != null;
+        }
+
+        @Override
+        public boolean validateUserAndRole(String user, String password, Set<Role> roles,
+                CheckType checkType) {
+            String role = roleOf(user, password);
+            return role != null && roles.stream()
+                    .anyMatch(r -> role.equals(r.getName()) && checkType.hasRole(r));
+        }
+
+        private String roleOf(String user, String password) {
+            if (user == null || password == null) {
+                return null;
             }
-            boolean userOk = MessageDigest.isEqual(user,
-                    candidateUser.getBytes(StandardCharsets.UTF_8));
-            boolean passwordOk = MessageDigest.isEqual(password,
-                    candidatePassword.getBytes(StandardCharsets.UTF_8));
-            return userOk & passwordOk;
-        }
-
-        @Override
-        public boolean validateUserAndRole(String candidateUser, String candidatePassword,
-                Set<Role> roles, CheckType checkType) {
-            return validateUser(candidateUser, candidatePassword)
-                    && roles.stream().anyMatch(r -> RELAY_ROLE.equals(r.getName())
-                            && checkType.hasRole(r));
+            byte[] u = user.getBytes(StandardCharsets.UTF_8);
+            byte[] p = password.getBytes(StandardCharsets.UTF_8);
+            if (MessageDigest.isEqual(u, INTERNAL_USER.getBytes(StandardCharsets.UTF_8))) {
+                return MessageDigest.isEqual(p, internalPassword) ? RELAY_ROLE : null;
+            }
+            boolean ok = MessageDigest.isEqual(u, producerUser)
+                    & MessageDigest.isEqual(p, producerPassword);
+            return ok ? PRODUCER_ROLE : null;
         }
     }
 }

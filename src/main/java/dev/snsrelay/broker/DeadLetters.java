@@ -36,7 +36,8 @@ public final class DeadLetters {
     public static final String LAST_FAILURE = "deadLetterLastFailureAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    private static final int BATCH = 200;
+    private static final int CHUNK = 100;
+    private static final int MAX_PER_CALL = 10_000;
 
     private final ConnectionFactory connections;
     private final String queue;
@@ -93,53 +94,94 @@ public final class DeadLetters {
 
     /**
      * Moves the matching dead letters back onto the queue, as fresh events with their app, id
-     * and type, in transactions of a few hundred: a failure part way leaves each event either
-     * still dead-lettered or queued, never lost.
+     * and type. Only the dead letters present when the call starts are moved, each once: an
+     * event that fails again comes back as a new dead letter, not into this call. Transactions
+     * of a hundred: a failure part way leaves each event either still dead-lettered or queued.
+     *
+     * @return how many were moved, and how many matching ones were left for another call
      */
-    public int redrive(DeadLetterFilter filter) throws JMSException {
+    public Result redrive(DeadLetterFilter filter) throws JMSException {
+        Snapshot snapshot = snapshot(filter);
         int moved = 0;
         try (Connection c = connections.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            Queue target = s.createQueue(queue);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(deadLetterQueue),
-                    filter.selector());
-            MessageProducer producer = s.createProducer(target);
-            int inBatch = 0;
-            Message m;
-            while ((m = consumer.receive(500)) != null) {
-                producer.send(copyForRedelivery(s, m));
-                moved++;
-                if (++inBatch == BATCH) {
-                    s.commit();
-                    inBatch = 0;
+            MessageProducer producer = s.createProducer(s.createQueue(queue));
+            for (List<String> chunk : snapshot.chunks()) {
+                MessageConsumer consumer = s.createConsumer(s.createQueue(deadLetterQueue),
+                        new DeadLetterFilter(false, null, chunk).selector());
+                for (int i = 0; i < chunk.size(); i++) {
+                    Message m = consumer.receive(500);
+                    if (m == null) {
+                        break;
+                    }
+                    producer.send(copyForRedelivery(s, m));
+                    moved++;
                 }
+                consumer.close();
+                s.commit();
             }
-            s.commit();
         }
         LOG.info("{} dead letter(s) put back on {} ({})", moved, queue, describe(filter));
-        return moved;
+        return new Result(moved, snapshot.left());
     }
 
-    public int purge(DeadLetterFilter filter) throws JMSException {
+    /** Purges the matching dead letters present when the call starts. */
+    public Result purge(DeadLetterFilter filter) throws JMSException {
+        Snapshot snapshot = snapshot(filter);
         int purged = 0;
         try (Connection c = connections.createConnection()) {
             c.start();
             Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(deadLetterQueue),
-                    filter.selector());
-            int inBatch = 0;
-            while (consumer.receive(500) != null) {
-                purged++;
-                if (++inBatch == BATCH) {
-                    s.commit();
-                    inBatch = 0;
+            for (List<String> chunk : snapshot.chunks()) {
+                MessageConsumer consumer = s.createConsumer(s.createQueue(deadLetterQueue),
+                        new DeadLetterFilter(false, null, chunk).selector());
+                for (int i = 0; i < chunk.size() && consumer.receive(500) != null; i++) {
+                    purged++;
                 }
+                consumer.close();
+                s.commit();
             }
-            s.commit();
         }
         LOG.info("{} dead letter(s) purged ({})", purged, describe(filter));
-        return purged;
+        return new Result(purged, snapshot.left());
+    }
+
+    /** What a redrive or purge did: how many it handled, how many matching ones it left. */
+    public record Result(int done, int left) {
+    }
+
+    private record Snapshot(List<String> ids, int left) {
+        List<List<String>> chunks() {
+            List<List<String>> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i += CHUNK) {
+                out.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
+            }
+            return out;
+        }
+    }
+
+    /** The ids of the matching dead letters now, up to a call's worth. */
+    private Snapshot snapshot(DeadLetterFilter filter) throws JMSException {
+        List<String> ids = new ArrayList<>();
+        int left = 0;
+        try (Connection c = connections.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = s.createBrowser(s.createQueue(deadLetterQueue),
+                    filter.selector());
+            Enumeration<?> e = browser.getEnumeration();
+            while (e.hasMoreElements()) {
+                Message m = (Message) e.nextElement();
+                if (ids.size() < MAX_PER_CALL) {
+                    ids.add(m.getJMSMessageID());
+                } else {
+                    left++;
+                }
+            }
+            browser.close();
+        }
+        return new Snapshot(ids, left);
     }
 
     private static String describe(DeadLetterFilter f) {

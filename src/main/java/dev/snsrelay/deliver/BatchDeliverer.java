@@ -267,8 +267,9 @@ public final class BatchDeliverer extends ServiceSupport {
                     } else {
                         if (f.item.attempt == 1) {
                             LOG.warn("FIFO publish failed, retrying in order: app={} id={} "
-                                    + "error={}: {}", f.item.appId, f.item.eventId,
-                                    f.failure.code(), f.failure.message());
+                                    + "error={}: {}", LogText.safe(f.item.appId),
+                                    LogText.safe(f.item.eventId), f.failure.code(),
+                                    LogText.safe(f.failure.message()));
                         }
                         again.add(f.item);
                     }
@@ -365,8 +366,9 @@ public final class BatchDeliverer extends ServiceSupport {
             if (failure.retryable() && item.attempt < options.maxAttempts()) {
                 if (item.attempt == 1) {
                     LOG.warn("Publish failed, will retry: app={} type={} id={} error={}: {}",
-                            item.appId, item.type, item.eventId, failure.code(),
-                            failure.message());
+                            LogText.safe(item.appId), LogText.safe(item.type),
+                            LogText.safe(item.eventId), failure.code(),
+                            LogText.safe(failure.message()));
                 }
                 Message copy = JmsMessages.copy(session, item.message);
                 copy.setIntProperty(ATTEMPT, item.attempt + 1);
@@ -382,8 +384,9 @@ public final class BatchDeliverer extends ServiceSupport {
                     ? "retries exhausted after " + item.attempt + " attempts: " + failure.message()
                     : failure.message();
             LOG.warn("Event moved to the dead-letter queue: app={} type={} id={} attempts={} "
-                    + "reason={}: {}", item.appId, item.type, item.eventId, item.attempt,
-                    failure.code(), reason);
+                    + "reason={}: {}", LogText.safe(item.appId), LogText.safe(item.type),
+                    LogText.safe(item.eventId), item.attempt, failure.code(),
+                    LogText.safe(reason));
             metrics.deadLettered(item.appId, failure.code());
             Message copy = JmsMessages.copy(session, item.message);
             if (item.eventId != null) {

@@ -57,6 +57,9 @@ public final class Delivery {
     private static final String FIFO_GROUP = "CamelAwsSnsMessageGroupId";
     private static final String MESSAGE_ID = "relayJmsMessageId";
     private static final int MAX_TRACKED_FAILURES = 100_000;
+    /** What SNS accepts as a MessageGroupId: 1 to 128 printable ASCII characters. */
+    private static final java.util.regex.Pattern FIFO_GROUP_ID =
+            java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
@@ -174,15 +177,16 @@ public final class Delivery {
         long size = PublishSize.of(message, attributes);
         if (size > app.maxMessageBytes()) {
             LOG.warn("Event dropped: too large for SNS. app={} type={} id={} size={} limit={}",
-                    appId, summary.type(), eventId, size, app.maxMessageBytes());
+                    appId, LogText.safe(summary.type()), LogText.safe(eventId), size,
+                    app.maxMessageBytes());
             metrics.dropped(appId, "oversize");
             return null;
         }
         boolean fifo = app.topicArn().fifo();
         return new PreparedEvent(appId, eventId, summary.type(), message, attributes, size,
                 app.topicArn().value(), clients.beanFor(app), app.maxMessageBytes(), fifo,
-                fifo ? (summary.channel() != null ? summary.channel() : appId) : null,
-                fifo ? deduplicationId(eventId, message) : null);
+                fifo ? groupId(summary.channel(), appId) : null,
+                fifo ? deduplicationId(appId, eventId, message) : null);
     }
 
     public void published(Exchange exchange) {
@@ -211,10 +215,12 @@ public final class Delivery {
             // One WARN per event is enough to see an outage; later attempts would flood the log.
             if (attempt == 1) {
                 LOG.warn("Publish failed, will retry: app={} type={} id={} error={}: {}",
-                        app, type, id, failure.code(), failure.message());
+                        LogText.safe(app), LogText.safe(type), LogText.safe(id), failure.code(),
+                        LogText.safe(failure.message()));
             } else {
-                LOG.debug("Publish failed again: app={} id={} attempt={}/{} error={}", app, id,
-                        attempt, maxAttempts, failure.code());
+                LOG.debug("Publish failed again: app={} id={} attempt={}/{} error={}",
+                        LogText.safe(app), LogText.safe(id), attempt, maxAttempts,
+                        failure.code());
             }
             throw caught;
         }
@@ -223,7 +229,8 @@ public final class Delivery {
                 ? "retries exhausted after " + attempt + " attempts: " + failure.message()
                 : failure.message();
         LOG.warn("Event moved to the dead-letter queue: app={} type={} id={} attempts={} "
-                + "reason={}: {}", app, type, id, attempt, failure.code(), reason);
+                + "reason={}: {}", LogText.safe(app), LogText.safe(type), LogText.safe(id),
+                attempt, failure.code(), LogText.safe(reason));
         metrics.deadLettered(app, failure.code());
 
         Message out = exchange.getIn();
@@ -267,8 +274,8 @@ public final class Delivery {
     }
 
     private void discard(AppSettings app, EventJson.Summary summary, String reason) {
-        LOG.debug("Event discarded: app={} type={} reason={}", app.appId(), summary.type(),
-                reason);
+        LOG.debug("Event discarded: app={} type={} reason={}", app.appId(),
+                LogText.safe(summary.type()), reason);
         metrics.dropped(app.appId(), reason);
     }
 
@@ -283,8 +290,10 @@ public final class Delivery {
                 throw new UndeliverableEventException("InvalidEvent", e.getMessage());
             }
         }
-        if (body == null) {
-            throw new UndeliverableEventException("InvalidEvent", "the message has no body");
+        if (body == null || body instanceof java.io.InputStream || body instanceof java.io.Reader
+                || body instanceof org.apache.camel.StreamCache) {
+            throw new UndeliverableEventException("InvalidEvent", "the message has no body or"
+                    + " is of a kind the relay does not take: send text, bytes or map messages");
         }
         try {
             // A Map (JMS MapMessage) or an object from a Java producer.
@@ -295,16 +304,24 @@ public final class Delivery {
         }
     }
 
-    private static String deduplicationId(String eventId, String message) {
-        if (eventId != null && eventId.matches("[A-Za-z0-9._:-]{1,128}")) {
-            return eventId;
-        }
+    /**
+     * The FIFO deduplication id: a hash of the app and the event id (or, without an id, the
+     * body). SNS deduplicates per topic, so two apps sharing a topic must not collide on equal
+     * event ids; and the id must be the same on every redelivery.
+     */
+    public static String deduplicationId(String appId, String eventId, String message) {
+        String key = appId + "\n" + (eventId != null ? "id:" + eventId : "body:" + message);
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(message.getBytes(StandardCharsets.UTF_8));
+                    .digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The event's channel when SNS accepts it as a message group id, else the app id. */
+    static String groupId(String channel, String appId) {
+        return channel != null && FIFO_GROUP_ID.matcher(channel).matches() ? channel : appId;
     }
 }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.http.QueryString;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AppSettingsLookup;
@@ -25,6 +26,8 @@ public final class HttpIngest {
     private static final Pattern WEBHOOK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Artemis's duplicate detection property. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    private static final java.util.Set<String> HEADER_ONLY = java.util.Set.of("x-signature",
+            "x-webhook-id", "content-encoding", "content-type");
     /** JMS message group: events of one FIFO channel are delivered by one consumer, in order. */
     public static final String GROUP_ID = "JMSXGroupID";
 
@@ -52,6 +55,13 @@ public final class HttpIngest {
             throw new IngestRejectedException(404, "unknown_app", "unknown app");
         }
         requireJsonContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        // platform-http merges query parameters into the headers: these must be real headers.
+        for (String name : QueryString.names(exchange)) {
+            if (HEADER_ONLY.contains(name)) {
+                throw new IngestRejectedException(400, "header_in_query",
+                        name + " must be sent as an HTTP header, not in the URL");
+            }
+        }
 
         String eventId = in.getHeader("X-Webhook-Id", String.class);
         boolean webhookIdGiven = eventId != null && !eventId.isEmpty();

@@ -58,8 +58,9 @@ public final class RelayConfiguration implements CamelConfiguration {
         PropertiesComponent props = camel.getPropertiesComponent();
         Path dataDir = Path.of(prop(props, "relay.data-dir", "data"));
         // The journal holds event bodies and the settings database holds credentials.
-        Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(dataDir);
+        // Also when the folder already existed, e.g. created by an older version or by hand.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
 
         BrokerOptions brokerOptions = new BrokerOptions(
                 prop(props, "relay.broker.url", ""),

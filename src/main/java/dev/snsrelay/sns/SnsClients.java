@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -208,9 +209,12 @@ public final class SnsClients implements AutoCloseable {
      * endpoint is swept here on the next change or new client.
      */
     private void sweepEndpoints() {
+        // Endpoints first: an endpoint can only exist once its client is in byApp, so reading
+        // the live clients second never mistakes a brand-new client's endpoint for a stale one.
+        List<Endpoint> endpoints = List.copyOf(camel.getEndpoints());
         Set<String> live = new HashSet<>();
         byApp.values().forEach(e -> live.add(e.beanName));
-        for (Endpoint e : camel.getEndpoints()) {
+        for (Endpoint e : endpoints) {
             Matcher m = CLIENT_REF.matcher(e.getEndpointUri());
             if (e.getEndpointUri().startsWith("aws2-sns:") && m.find()
                     && !live.contains(m.group(1))) {

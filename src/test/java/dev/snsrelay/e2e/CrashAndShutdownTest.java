@@ -3,7 +3,9 @@ package dev.snsrelay.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +50,11 @@ class CrashAndShutdownTest {
         Subscription topic = sns.topicWithQueue("crash-events", "crash-consumer");
         Set<String> accepted = new LinkedHashSet<>();
         Map<String, Integer> arrivals = new HashMap<>();
+        // One worker, ten events per transaction: with the slow SNS below, delivery takes
+        // tens of seconds, and the kill surely lands in the middle of it.
         try (RelayProcess first = new RelayProcess(dataDir, proxy.endpoint())
+                .property("relay.deliver.consumers", "1")
+                .property("relay.deliver.transaction-size", "10")
                 .app("crash-app", topic.topicArn()).start()) {
             // Hold delivery back while the events go in, so the kill lands mid-delivery.
             proxy.cut();
@@ -63,11 +69,10 @@ class CrashAndShutdownTest {
                     accepted.add(posts.get(i).body());
                 }
             }
-            // Slow SNS down so that the kill surely lands while most events are still queued.
-            proxy.latency(50);
+            proxy.latency(200);
             proxy.restore();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> count(topic, arrivals) >= 100);
+                    .until(() -> count(topic, arrivals) >= 50);
             first.kill();
             proxy.latency(0);
         }
@@ -95,8 +100,12 @@ class CrashAndShutdownTest {
             @TempDir Path dataDir) throws Exception {
         Subscription topic = sns.topicWithQueue("sigterm-events", "sigterm-consumer");
         Set<String> accepted = new LinkedHashSet<>();
+        // A data folder someone made readable by all: the relay closes it at start.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         RelayProcess first = new RelayProcess(dataDir, proxy.endpoint())
                 .app("sigterm-app", topic.topicArn()).start();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+                .isEqualTo("rwx------");
         int exit;
         try {
             proxy.cut();

@@ -128,6 +128,30 @@ class DeadLetterEndToEndTest {
         assertThat(list("?app=gone-app").get("total").asInt()).isZero();
     }
 
+    @Test
+    void a_redrive_moves_each_dead_letter_once_even_when_they_fail_again() throws Exception {
+        String missing = topic.topicArn().replace("fixed-events", "still-missing");
+        patch("loop-app", "{\"sns_topic_arn\":\"" + missing + "\",\"sns_auth_type\":\"keys\","
+                + "\"sns_key\":\"AKIALOOPAPP000000001\",\"sns_secret\":\""
+                + TestSecrets.newSecret("Loop") + "\"}");
+        List<RunningRelay.Post> posts = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            posts.add(new RunningRelay.Post("loop-app", "{\"type\":\"x\",\"i\":" + i + "}",
+                    "loop-" + i));
+        }
+        assertThat(relay.postAll(posts)).containsOnly(202);
+        await().atMost(ARRIVAL).until(() -> list("?app=loop-app").get("total").asInt() == 250);
+
+        // The topic is still missing: every redriven event fails again at once.
+        var redrive = relay.admin("POST", "/v1/dead_letters/redrive", token,
+                "{\"app\":\"loop-app\"}");
+        assertThat(redrive.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(redrive.body()).get("redriven").asInt()).isEqualTo(250);
+        await().atMost(ARRIVAL).until(() -> list("?app=loop-app").get("total").asInt() == 250);
+        assertThat(relay.metric("relay_events_dead_lettered_total",
+                "app=\"loop-app\",reason=\"NotFound\"")).isEqualTo(500);
+    }
+
     private static void patch(String app, String json) throws Exception {
         var r = relay.admin("PATCH", "/v1/apps/" + app + "/settings", token, json);
         assertThat(r.statusCode()).as(r.body()).isIn(200, 201);

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -15,12 +14,11 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MapMessage;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snsrelay.testing.TestSecrets;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +40,7 @@ class DeliveryEndToEndTest {
     private static LocalSns sns;
     private static SnsOutageProxy proxy;
     private static RunningRelay relay;
+    private static String token;
     private static Subscription httpTopic;
     private static Subscription jmsTopic;
     private static Subscription outageTopic;
@@ -55,8 +54,10 @@ class DeliveryEndToEndTest {
         jmsTopic = sns.topicWithQueue("jms-events", "jms-consumer");
         outageTopic = sns.topicWithQueue("outage-events", "outage-consumer");
         mapTopic = sns.topicWithQueue("map-events", "map-consumer");
+        token = TestSecrets.newSecret("DeliveryToken");
         relay = RunningRelay.builder(dataDir)
                 .snsEndpoint(proxy.endpoint())
+                .property("relay.admin.token", token)
                 .app("http-app", httpTopic.topicArn())
                 .app("jms-app", jmsTopic.topicArn())
                 .app("outage-app", outageTopic.topicArn())
@@ -211,15 +212,10 @@ class DeliveryEndToEndTest {
     }
 
     private static List<String> deadLetters() throws Exception {
-        try (Connection c = remoteConnection()) {
-            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            Queue dlq = session.createQueue("chat.events.DLQ");
-            QueueBrowser browser = session.createBrowser(dlq);
-            List<String> ids = new ArrayList<>();
-            for (Object m : Collections.list(browser.getEnumeration())) {
-                ids.add(((jakarta.jms.Message) m).getStringProperty("eventId"));
-            }
-            return ids;
-        }
+        var r = relay.admin("GET", "/v1/dead_letters", token, null);
+        List<String> ids = new ArrayList<>();
+        new ObjectMapper().readTree(r.body()).get("dead_letters")
+                .forEach(l -> ids.add(l.path("event_id").asText()));
+        return ids;
     }
 }

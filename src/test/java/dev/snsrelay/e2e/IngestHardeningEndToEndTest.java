@@ -1,6 +1,7 @@
 package dev.snsrelay.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
@@ -212,6 +213,83 @@ class IngestHardeningEndToEndTest {
             assertThat(l.get("attempts").asInt()).isEqualTo(1);
             assertThat(l.get("reason").asText()).isNotBlank();
         }
+    }
+
+    @Test
+    void producer_credentials_can_only_send_to_the_events_queue() throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(relay.brokerUrl(),
+                RunningRelay.BROKER_USER, RunningRelay.BROKER_PASSWORD);
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> s.createConsumer(s.createQueue("chat.events")))
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createBrowser(s.createQueue("chat.events.DLQ"))
+                    .getEnumeration().hasMoreElements())
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+            assertThatThrownBy(() -> s.createProducer(s.createQueue("chat.events.DLQ"))
+                    .send(s.createTextMessage("{}")))
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        }
+    }
+
+    @Test
+    void a_stream_message_is_dead_lettered_at_once_as_an_invalid_event() throws Exception {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(relay.brokerUrl(),
+                RunningRelay.BROKER_USER, RunningRelay.BROKER_PASSWORD);
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.StreamMessage m = s.createStreamMessage();
+            m.writeString("{\"type\":\"message.new\"}");
+            m.setStringProperty("appId", "open-app");
+            m.setStringProperty("eventId", "stream-1");
+            s.createProducer(s.createQueue("chat.events")).send(m);
+        }
+        await().atMost(ARRIVAL).until(() -> codeOf(deadLetters(), "stream-1") != null);
+        assertThat(codeOf(deadLetters(), "stream-1")).isEqualTo("InvalidEvent");
+    }
+
+    @Test
+    void credentials_and_event_headers_in_the_query_string_are_refused() throws Exception {
+        var inUrl = relay.admin("GET", "/v1/apps?Authorization=Bearer%20" + token, null,
+                null);
+        assertThat(inUrl.statusCode()).isEqualTo(400);
+        assertThat(json(inUrl).get("code").asText()).isEqualTo("token_in_query");
+
+        var signature = relay.send(HttpRequest.newBuilder(
+                        relay.uri("/v1/apps/open-app/events?X-Webhook-Id=from-url"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"x\"}")));
+        assertThat(signature.statusCode()).isEqualTo(400);
+        assertThat(json(signature).get("code").asText()).isEqualTo("header_in_query");
+    }
+
+    @Test
+    void an_over_long_settings_field_is_a_400_that_names_it() throws Exception {
+        var r = relay.admin("PATCH", "/v1/apps/long-app/settings", token,
+                "{\"sns_topic_arn\":\"" + topic.topicArn() + "\",\"sns_auth_type\":\"keys\","
+                        + "\"sns_key\":\"AKIALONGAPP000000001\",\"sns_secret\":\""
+                        + "s".repeat(2_000) + "\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("field").asText()).isEqualTo("sns_secret");
+        assertThat(r.body()).doesNotContain("sss");
+    }
+
+    @Test
+    void a_crafted_event_type_cannot_forge_a_log_line() throws Exception {
+        relay.admin("PATCH", "/v1/apps/tiny-app/settings", token,
+                "{\"sns_topic_arn\":\"" + topic.topicArn() + "\",\"sns_auth_type\":\"keys\","
+                        + "\"sns_key\":\"AKIATINYAPP000000001\",\"sns_secret\":\""
+                        + TestSecrets.newSecret("Tiny") + "\",\"max_message_bytes\":40}");
+        String forged = "{\"type\":\"x\\n12:00:00.000 INFO  [main] d.s.admin.AdminToken - "
+                + "FORGED-LINE-7Q\",\"pad\":\"" + "p".repeat(100) + "\"}";
+        assertThat(relay.postEvent("tiny-app", bytes(forged), "forge-1").statusCode())
+                .isEqualTo(202);
+        Path log = Path.of("target/test-logs/suite.log");
+        await().atMost(ARRIVAL).until(() -> java.nio.file.Files.readString(log)
+                .contains("FORGED-LINE-7Q"));
+        assertThat(java.nio.file.Files.readAllLines(log))
+                .noneMatch(line -> line.startsWith("12:00:00.000") && line.contains("FORGED"));
     }
 
     private static void send(Session s, MessageProducer p, String body, String app, String id)

@@ -467,7 +467,8 @@ class DeliverRouteTest extends RouteTestSupport {
         assertThat(sns.published()).singleElement().satisfies(r -> {
             assertThat(r.topicArn()).isEqualTo(FIFO_TOPIC);
             assertThat(r.messageGroupId()).isEqualTo("messaging:orbit-team-4f1c");
-            assertThat(r.messageDeduplicationId()).isEqualTo("wh-0001");
+            assertThat(r.messageDeduplicationId())
+                    .isEqualTo(Delivery.deduplicationId(FIFO_APP, "wh-0001", body));
             assertThat(r.message()).isEqualTo(body);
         });
     }
@@ -490,8 +491,9 @@ class DeliverRouteTest extends RouteTestSupport {
         deliver(body, jms(FIFO_APP, "wh-0003"));
         deliver(body, redelivery);
 
+        String id = Delivery.deduplicationId(FIFO_APP, "wh-0003", body);
         assertThat(sns.attempts()).extracting(PublishRequest::messageDeduplicationId)
-                .containsExactly("wh-0003", "wh-0003");
+                .containsExactly(id, id);
     }
 
     @Test
@@ -502,9 +504,27 @@ class DeliverRouteTest extends RouteTestSupport {
         deliver(event("001-message.new.json"), headers);
         deliver(event("001-message.new.json"), headers);
 
+        String id = Delivery.deduplicationId(FIFO_APP, "ID:5e2c1f0a-aa11-11ef-9d3b-0242ac120002",
+                event("001-message.new.json"));
         assertThat(sns.published()).extracting(PublishRequest::messageDeduplicationId)
-                .containsExactly("ID:5e2c1f0a-aa11-11ef-9d3b-0242ac120002",
-                        "ID:5e2c1f0a-aa11-11ef-9d3b-0242ac120002");
+                .containsExactly(id, id);
+    }
+
+    @Test
+    void two_apps_on_one_fifo_topic_get_different_deduplication_ids_for_the_same_event_id() {
+        String body = event("001-message.new.json");
+        assertThat(Delivery.deduplicationId("app-a", "order-1", body))
+                .isNotEqualTo(Delivery.deduplicationId("app-b", "order-1", body))
+                .hasSize(64);
+    }
+
+    @Test
+    void fifo_event_with_an_empty_or_unusable_channel_is_grouped_by_app() {
+        deliver("{\"type\":\"message.new\",\"cid\":\"\"}", jms(FIFO_APP, "wh-0005"));
+        deliver("{\"type\":\"message.new\",\"cid\":\"a b ü\"}", jms(FIFO_APP, "wh-0006"));
+
+        assertThat(sns.published()).extracting(PublishRequest::messageGroupId)
+                .containsExactly(FIFO_APP, FIFO_APP);
     }
 
     // --- Helpers --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.snsrelay.deliver.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.AdviceWith;
@@ -72,7 +73,8 @@ class IngestToDeliverRouteTest extends RouteTestSupport {
         assertThat(first.getException()).isNotNull();
         assertThat(second.getException()).isNull();
         assertThat(sns.attempts()).hasSize(2).allSatisfy(r -> {
-            assertThat(r.messageDeduplicationId()).isEqualTo("wh-flow-2");
+            assertThat(r.messageDeduplicationId()).isEqualTo(Delivery.deduplicationId(FIFO_APP,
+                    "wh-flow-2", event("001-message.new.json")));
             assertThat(r.messageGroupId()).isEqualTo("messaging:orbit-team-4f1c");
         });
         assertThat(sns.published()).extracting(PublishRequest::topicArn)
