@@ -1,6 +1,5 @@
 package dev.snsrelay.routes;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.regex.Matcher;
