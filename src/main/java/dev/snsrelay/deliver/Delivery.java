@@ -71,6 +71,7 @@ public final class Delivery {
     private final RelayMetrics metrics;
     private final int maxAttempts;
     private final String eventTypeAttribute;
+    private final String eventIdAttribute;
     private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
 
     /**
@@ -78,9 +79,20 @@ public final class Delivery {
      * @param eventTypeAttribute SNS message attribute that carries the event type, for
      *                           subscription filter policies; blank for none
      */
-    public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
+public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
             ObjectMapper mapper, FailureClassifier classifier, RelayMetrics metrics,
             int maxAttempts, String eventTypeAttribute) {
+        this(settings, clients, json, mapper, classifier, metrics, maxAttempts,
+                eventTypeAttribute, "");
+    }
+
+    /**
+     * @param eventIdAttribute SNS message attribute that carries the event id, so consumers
+     *                         can drop a repeat; blank for none
+     */
+        public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
+            ObjectMapper mapper, FailureClassifier classifier, RelayMetrics metrics,
+            int maxAttempts, String eventTypeAttribute, String eventIdAttribute) {
         this.settings = settings;
         this.clients = clients;
         this.json = json;
@@ -89,6 +101,7 @@ public final class Delivery {
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.eventTypeAttribute = eventTypeAttribute == null ? "" : eventTypeAttribute.trim();
+        this.eventIdAttribute = eventIdAttribute == null ? "" : eventIdAttribute.trim();
     }
 
     /** Turns a queued event into an SNS publish, or marks it as deliberately discarded. */
@@ -173,6 +186,9 @@ public final class Delivery {
         Map<String, String> attributes = new LinkedHashMap<>();
         if (!eventTypeAttribute.isEmpty() && summary.type() != null) {
             attributes.put(eventTypeAttribute, summary.type());
+        }
+        if (!eventIdAttribute.isEmpty() && eventId != null) {
+            attributes.put(eventIdAttribute, eventId);
         }
         long size = PublishSize.of(message, attributes);
         if (size > app.maxMessageBytes()) {

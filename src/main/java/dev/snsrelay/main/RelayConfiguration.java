@@ -132,7 +132,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics,
                 intProp(props, "relay.ingest.max-body-bytes", 2_097_152)));
         Delivery delivery = new Delivery(store, clients, json, mapper, classifier, metrics,
-                brokerOptions.maxDeliveryAttempts(), eventTypeAttribute);
+                brokerOptions.maxDeliveryAttempts(), eventTypeAttribute,
+                prop(props, "relay.sns.event-id-attribute", ""));
         camel.getRegistry().bind("delivery", delivery);
         if (!Boolean.parseBoolean(prop(props, "relay.deliver.per-message", "false"))) {
             BatchDeliverer batches = new BatchDeliverer(broker.connectionFactory(),
@@ -173,6 +174,17 @@ public final class RelayConfiguration implements CamelConfiguration {
                 eventTypeAttribute);
         SettingsJson settingsJson = new SettingsJson(mapper,
                 prop(props, "relay.aws.principal-arn", ""));
+        String host = prop(props, "camel.server.host", "127.0.0.1");
+        String port = prop(props, "camel.server.port", "8080");
+        camel.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext context) {
+                // Camel's own endpoint summary shows 0.0.0.0 whatever the bind address is.
+                LOG.info("sns-relay ready on http://{}:{}: events at /v1/apps/<app>/events, "
+                        + "admin API at /v1, dashboard at /dashboard, health and metrics at "
+                        + "/observe", host, port);
+            }
+        });
         camel.getRegistry().bind("adminApi", new AdminApi(store, settingsJson, check, token,
                 app -> declared.find(app).isPresent(), metrics, deadLetters));
         camel.getRegistry().bind("dashboardAssets", DashboardAssets.fromClasspath());

@@ -48,6 +48,7 @@ class AdminApiEndToEndTest {
                 .property("relay.admin.token", token)
                 .property("relay.admin.check-timeout-ms", "1500")
                 .property("relay.aws.principal-arn", PRINCIPAL)
+                .property("relay.sns.event-id-attribute", "event_id")
                 .start();
     }
 
@@ -296,6 +297,20 @@ class AdminApiEndToEndTest {
             assertThat(e.getEndpointUri()).doesNotContainIgnoringCase("secretKey")
                     .doesNotContainIgnoringCase("accessKey");
         }
+    }
+
+    @Test
+    void the_event_id_travels_as_a_message_attribute_when_configured() throws Exception {
+        create("attribute-app", topic.topicArn());
+        String event = "{\"type\":\"message.new\",\"attribute\":true}";
+        relay.postEvent("attribute-app", bytes(event), "attr-evt-1");
+        await().atMost(ARRIVAL).until(() -> topic.drain().stream()
+                .anyMatch(m -> m.body().equals(event)));
+        var message = topic.drain().stream().filter(m -> m.body().equals(event)).findFirst()
+                .orElseThrow();
+        assertThat(message.messageAttributes()).containsOnlyKeys("event_type", "event_id");
+        assertThat(message.messageAttributes().get("event_id").stringValue())
+                .isEqualTo("attr-evt-1");
     }
 
     private static void create(String app, String topicArn) throws Exception {
