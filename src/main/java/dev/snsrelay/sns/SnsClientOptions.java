@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param maxConnections    HTTP connections shared by all apps' clients
  * @param stsEndpoint       STS endpoint override for the role auth type; blank for AWS
  * @param defaultEndpoint   SNS endpoint for apps that name none; blank for AWS
+ * @param idleTimeout       a client unused this long is closed (a new one is made when the
+ *                          app sends again), so 10,000 quiet apps hold no clients; zero keeps
+ *                          clients until their settings change
  */
 public record SnsClientOptions(
         Duration apiCallTimeout,
@@ -18,5 +21,6 @@ public record SnsClientOptions(
         int sdkMaxAttempts,
         int maxConnections,
         String stsEndpoint,
-        String defaultEndpoint) {
+        String defaultEndpoint,
+        Duration idleTimeout) {
 }

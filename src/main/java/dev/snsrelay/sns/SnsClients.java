@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -52,6 +55,7 @@ public final class SnsClients implements AutoCloseable {
     private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final Function<AppSettings, SnsClient> factory;
+    private final ScheduledExecutorService evictor;
     private volatile AwsCredentialsProvider relayIdentity;
 
     public SnsClients(CamelContext camel, SnsClientOptions options) {
@@ -67,6 +71,17 @@ public final class SnsClients implements AutoCloseable {
         this.camel = camel;
         this.options = options;
         this.factory = factory != null ? factory : this::build;
+        if (options.idleTimeout() != null && !options.idleTimeout().isZero()) {
+            long every = Math.max(1_000, Math.min(60_000, options.idleTimeout().toMillis() / 2));
+            this.evictor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sns-client-evictor");
+                t.setDaemon(true);
+                return t;
+            });
+            evictor.scheduleWithFixedDelay(this::evictIdle, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.evictor = null;
+        }
         // One connection pool for all apps: 10,000 apps must not mean 10,000 pools.
         this.http = ApacheHttpClient.builder()
                 .maxConnections(options.maxConnections())
@@ -80,6 +95,7 @@ public final class SnsClients implements AutoCloseable {
         String fingerprint = fingerprint(settings);
         Entry current = byApp.get(settings.appId());
         if (current != null && current.fingerprint.equals(fingerprint)) {
+            current.lastUsed = System.nanoTime();
             return current.beanName;
         }
         String bean = byApp.compute(settings.appId(), (app, old) -> {
@@ -124,6 +140,9 @@ public final class SnsClients implements AutoCloseable {
 
     @Override
     public void close() {
+        if (evictor != null) {
+            evictor.shutdownNow();
+        }
         byApp.values().forEach(this::retire);
         byApp.clear();
         http.close();
@@ -246,6 +265,33 @@ public final class SnsClients implements AutoCloseable {
         }
     }
 
-    private record Entry(String fingerprint, String beanName, SnsClient client) {
+    private static final class Entry {
+        final String fingerprint;
+        final String beanName;
+        final SnsClient client;
+        volatile long lastUsed = System.nanoTime();
+
+        Entry(String fingerprint, String beanName, SnsClient client) {
+            this.fingerprint = fingerprint;
+            this.beanName = beanName;
+            this.client = client;
+        }
+    }
+
+    /** Closes the clients of apps that sent nothing for the idle timeout. */
+    void evictIdle() {
+        long limit = options.idleTimeout().toNanos();
+        long now = System.nanoTime();
+        int evicted = 0;
+        for (Map.Entry<String, Entry> e : byApp.entrySet()) {
+            if (now - e.getValue().lastUsed > limit && byApp.remove(e.getKey(), e.getValue())) {
+                retire(e.getValue());
+                evicted++;
+            }
+        }
+        if (evicted > 0) {
+            sweepEndpoints();
+            LOG.debug("Closed {} idle SNS client(s)", evicted);
+        }
     }
 }

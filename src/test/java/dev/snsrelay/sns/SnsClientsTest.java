@@ -1,0 +1,90 @@
+package dev.snsrelay.sns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.snsrelay.settings.AppSettings;
+import dev.snsrelay.settings.AuthType;
+import dev.snsrelay.settings.TopicArn;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+class SnsClientsTest {
+
+    /** Counts closes: a closed client is one that no longer holds anything. */
+    private static final class CountingClient implements SnsClient {
+        volatile boolean closed;
+
+        @Override
+        public String serviceName() {
+            return "sns";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private final List<CountingClient> made = new CopyOnWriteArrayList<>();
+
+    @Test
+    void clients_of_apps_that_stay_quiet_are_closed_after_the_idle_timeout() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+                SnsClients clients = clients(camel, Duration.ofMillis(50))) {
+            for (int i = 0; i < 100; i++) {
+                clients.beanFor(app("quiet-" + i));
+            }
+            assertThat(clients.liveClients()).isEqualTo(100);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> clients.liveClients() == 0);
+            assertThat(made).hasSize(100).allMatch(c -> c.closed);
+            assertThat(camel.getRegistry().findByType(SnsClient.class)).isEmpty();
+
+            // The next event of a quiet app simply gets a fresh client.
+            String bean = clients.beanFor(app("quiet-7"));
+            assertThat(camel.getRegistry().lookupByName(bean)).isNotNull();
+            assertThat(clients.liveClients()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_settings_change_closes_the_old_client_at_once() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+                SnsClients clients = clients(camel, Duration.ZERO)) {
+            String first = clients.beanFor(app("rotating", "AKIAFIRSTKEY00000001"));
+            String second = clients.beanFor(app("rotating", "AKIASECONDKEY0000002"));
+
+            assertThat(second).isNotEqualTo(first);
+            assertThat(made.get(0).closed).isTrue();
+            assertThat(made.get(1).closed).isFalse();
+            assertThat(camel.getRegistry().lookupByName(first)).isNull();
+            assertThat(clients.liveClients()).isEqualTo(1);
+        }
+    }
+
+    private SnsClients clients(DefaultCamelContext camel, Duration idle) {
+        return new SnsClients(camel, new SnsClientOptions(Duration.ofSeconds(5),
+                Duration.ofSeconds(2), 1, 4, "", "", idle), s -> {
+                    CountingClient c = new CountingClient();
+                    made.add(c);
+                    return c;
+                });
+    }
+
+    private static AppSettings app(String id) {
+        return app(id, "AKIATESTKEY000000001");
+    }
+
+    private static AppSettings app(String id, String key) {
+        return new AppSettings(id, TopicArn.parse("arn:aws:sns:us-east-1:123456789012:" + id),
+                AuthType.KEYS, key, "test-secret-value", null, null, Set.of(), true,
+                AppSettings.DEFAULT_MAX_MESSAGE_BYTES, null);
+    }
+}
