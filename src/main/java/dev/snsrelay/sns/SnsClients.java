@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 import dev.snsrelay.settings.AppSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.BeanRepository;
+import org.apache.camel.support.DefaultRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -38,11 +41,11 @@ import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
- * One {@link SnsClient} per app, bound in the Camel registry under a name that changes whenever
+ * One {@link SnsClient} per app, served to the Camel registry under a name that changes whenever
  * the app's connection settings change, so the aws2-sns endpoint URI carries only that name and
  * never a secret. A superseded client is closed and its endpoints removed at once.
  */
-public final class SnsClients implements AutoCloseable {
+public final class SnsClients implements AutoCloseable, BeanRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsClients.class);
     private static final String BEAN_PREFIX = "sns-client-";
@@ -53,9 +56,12 @@ public final class SnsClients implements AutoCloseable {
     private final SnsClientOptions options;
     private final SdkHttpClient http;
     private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+    /** The clients by registry name, looked up by aws2-sns endpoints; safe for any thread. */
+    private final Map<String, SnsClient> beans = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final Function<AppSettings, SnsClient> factory;
     private final ScheduledExecutorService evictor;
+    private final boolean ownRepository;
     private volatile AwsCredentialsProvider relayIdentity;
 
     public SnsClients(CamelContext camel, SnsClientOptions options) {
@@ -71,6 +77,14 @@ public final class SnsClients implements AutoCloseable {
         this.camel = camel;
         this.options = options;
         this.factory = factory != null ? factory : this::build;
+        // The clients are served from this repository rather than bound in Camel's default
+        // map, which is not safe for the concurrent binds of several delivery workers. A bare
+        // registry without repositories (some test contexts) gets locked binds instead.
+        this.ownRepository = camel.getRegistry() instanceof DefaultRegistry registry
+                && registry.getRepositories() != null;
+        if (ownRepository) {
+            ((DefaultRegistry) camel.getRegistry()).addBeanRepository(this);
+        }
         if (options.idleTimeout() != null && !options.idleTimeout().isZero()) {
             long every = Math.max(1_000, Math.min(60_000, options.idleTimeout().toMillis() / 2));
             this.evictor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,7 +119,7 @@ public final class SnsClients implements AutoCloseable {
             Entry fresh = new Entry(fingerprint,
                     BEAN_PREFIX + app + "-" + generation.incrementAndGet(),
                     factory.apply(settings));
-            camel.getRegistry().bind(fresh.beanName, SnsClient.class, fresh.client);
+            publish(fresh);
             if (old != null) {
                 retire(old);
                 LOG.info("SNS connection settings of app {} changed; new client in use", app);
@@ -212,7 +226,12 @@ public final class SnsClients implements AutoCloseable {
     }
 
     private void retire(Entry old) {
-        camel.getRegistry().unbind(old.beanName);
+        beans.remove(old.beanName);
+        if (!ownRepository) {
+            synchronized (beans) {
+                camel.getRegistry().unbind(old.beanName);
+            }
+        }
         for (Endpoint e : camel.getEndpoints()) {
             if (e.getEndpointUri().contains("#" + old.beanName)
                     || e.getEndpointUri().contains("%23" + old.beanName)) {
@@ -240,6 +259,42 @@ public final class SnsClients implements AutoCloseable {
                 closeQuietly(() -> camel.removeEndpoint(e));
             }
         }
+    }
+
+    private void publish(Entry fresh) {
+        beans.put(fresh.beanName, fresh.client);
+        if (!ownRepository) {
+            synchronized (beans) {
+                camel.getRegistry().bind(fresh.beanName, SnsClient.class, fresh.client);
+            }
+        }
+    }
+
+    @Override
+    public Object lookupByName(String name) {
+        return beans.get(name);
+    }
+
+    @Override
+    public <T> T lookupByNameAndType(String name, Class<T> type) {
+        Object bean = beans.get(name);
+        return type.isInstance(bean) ? type.cast(bean) : null;
+    }
+
+    @Override
+    public <T> Map<String, T> findByTypeWithName(Class<T> type) {
+        Map<String, T> found = new HashMap<>();
+        beans.forEach((name, bean) -> {
+            if (type.isInstance(bean)) {
+                found.put(name, type.cast(bean));
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public <T> Set<T> findByType(Class<T> type) {
+        return new HashSet<>(findByTypeWithName(type).values());
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -16,9 +16,10 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * Sends events as JMS text messages to {@code chat.events} over the relay's remote acceptor
- * (CORE protocol), from a few producer threads, each with its own session. A persistent send
- * returns once the broker has the message in its journal, so every completed send is an
- * accepted event. {@code _AMQ_DUPL_ID} is set as the README advises producers to.
+ * (CORE protocol), from producer threads each with its own session. A persistent send returns
+ * once the broker has the message in its journal, so every completed send is an accepted event;
+ * as each thread has one send in flight, it takes a few dozen threads to keep the relay busy.
+ * {@code _AMQ_DUPL_ID} is set as the README advises producers to.
  */
 final class JmsLoad implements Load {
 

@@ -14,6 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * Samples the relay process while a scenario runs: resident memory from /proc/PID/status, heap
  * in use and live data after the last GC from /observe/metrics, and CPU time from /proc/PID/stat.
  * Heap "in use" includes garbage not yet collected; the live-data figure is what survives a GC.
+ * Each scrape costs the relay CPU (with 1,000 apps the page has thousands of series), so the
+ * interval is a second by default.
  */
 final class RelayMonitor implements AutoCloseable {
 
@@ -29,6 +31,10 @@ final class RelayMonitor implements AutoCloseable {
     private volatile long peakRss;
     private volatile long peakHeap;
     private volatile long peakLive;
+    private volatile long deadLetters;
+    // Written by the sampler thread only; read after close().
+    private long scrapeNanos;
+    private int scrapes;
 
     RelayMonitor(long pid, URI metrics, Duration interval) {
         this.pid = pid;
@@ -39,9 +45,14 @@ final class RelayMonitor implements AutoCloseable {
         sampler.start();
     }
 
-    /** Highest resident set seen: the kernel's high-water mark or a sample, whichever is more. */
+    /** Highest resident set sampled while this monitor ran. */
     long peakRssBytes() {
-        return Math.max(peakRss, statusKb("VmHWM") * 1024);
+        return peakRss;
+    }
+
+    /** The kernel's high-water mark of the resident set over the process's whole life. */
+    long rssHighWaterBytes() {
+        return statusKb("VmHWM") * 1024;
     }
 
     long peakHeapBytes() {
@@ -50,6 +61,11 @@ final class RelayMonitor implements AutoCloseable {
 
     long peakLiveHeapBytes() {
         return peakLive;
+    }
+
+    /** Events on the relay's dead-letter queue at the last sample. */
+    long deadLetters() {
+        return deadLetters;
     }
 
     /** User plus system CPU time of the relay process so far, in nanoseconds. */
@@ -87,6 +103,9 @@ final class RelayMonitor implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         sampler.join(10_000);
+        // One last sample, so that even a phase shorter than the interval has one.
+        peakRss = Math.max(peakRss, statusKb("VmRSS") * 1024);
+        sampleHeap();
     }
 
     private void sampleLoop() {
@@ -99,7 +118,13 @@ final class RelayMonitor implements AutoCloseable {
         }
     }
 
+    /** Mean time one /observe/metrics answer took, in ms: what the sampling costs the relay. */
+    double meanScrapeMillis() {
+        return scrapes == 0 ? 0 : scrapeNanos / 1e6 / scrapes;
+    }
+
     private void sampleHeap() {
+        long t0 = System.nanoTime();
         try {
             String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5))
                     .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -109,9 +134,13 @@ final class RelayMonitor implements AutoCloseable {
                     heap += value(line);
                 } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
                     peakLive = Math.max(peakLive, value(line));
+                } else if (line.startsWith("relay_dead_letters ")) {
+                    deadLetters = value(line);
                 }
             }
             peakHeap = Math.max(peakHeap, heap);
+            scrapeNanos += System.nanoTime() - t0;
+            scrapes++;
         } catch (IOException | RuntimeException e) {
             // A missed sample only lowers the resolution; the next one follows.
         } catch (InterruptedException e) {

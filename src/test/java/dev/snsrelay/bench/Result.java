@@ -5,36 +5,53 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures of one scenario. Memory and relay CPU are null for the SDK loop, which runs no
- * relay; ratio is null where no like-for-like baseline exists (the local SNS server).
+ * The figures of one scenario. {@code relay} is null for the SDK loop, which runs no relay;
+ * {@code ratio} is null where no like-for-like baseline exists (the local SNS server).
  */
 record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained,
-        Long peakHeapBytes, Long peakLiveHeapBytes, Long peakRssBytes, double wallSeconds,
-        Double relayCpuSeconds, double benchCpuSeconds, double sinkCpuSeconds,
-        double machineCpuSeconds, double targetRate, Double ratio) {
+        RelayFigures relay, CpuFigures cpu, double targetRate, Double ratio) {
+
+    /** What the monitor saw of the relay process during the measured phase. */
+    record RelayFigures(long peakHeapBytes, long peakLiveHeapBytes, long peakRssBytes,
+            long rssHighWaterBytes, double cpuSeconds, long deadLetters, double scrapeMillis) {
+    }
+
+    /**
+     * CPU seconds during the measured phase: the benchmark process (load generator and sink),
+     * the sink's threads alone, and the whole machine; wall is the phase's duration.
+     */
+    record CpuFigures(double wallSeconds, double benchSeconds, double sinkSeconds,
+            double machineSeconds) {
+    }
 
     Result withRatio(Double r) {
-        return new Result(scenario, load, m, drained, peakHeapBytes, peakLiveHeapBytes,
-                peakRssBytes, wallSeconds, relayCpuSeconds, benchCpuSeconds, sinkCpuSeconds,
-                machineCpuSeconds, targetRate, r);
+        return new Result(scenario, load, m, drained, relay, cpu, targetRate, r);
+    }
+
+    /** CPU used meanwhile by whatever else ran: other builds, the local SNS server. */
+    double otherCpuSeconds() {
+        double ours = (relay == null ? 0 : relay.cpuSeconds()) + cpu.benchSeconds();
+        return Math.max(0, cpu.machineSeconds() - ours);
     }
 
     static String header() {
         return String.format(Locale.ROOT,
-                "%-24s %-7s %5s %6s %-6s %7s %9s %8s %8s %9s %9s %8s %6s",
+                "%-26s %-7s %5s %6s %-6s %7s %9s %8s %8s %9s %8s %7s %6s",
                 "scenario", "ingress", "apps", "size", "sink", "events", "events/s", "p50 ms",
                 "p99 ms", "p99.9 ms", "heap MB", "RSS MB", "ratio");
     }
 
     String row() {
         Scenario s = scenario;
+        String note = drained ? "" : "  (" + (load.accepted() - m.delivered())
+                + " accepted events not delivered)";
         return String.format(Locale.ROOT,
-                "%-24s %-7s %5d %6s %-6s %7d %9.0f %8.1f %8.1f %9.1f %9s %8s %6s",
+                "%-26s %-7s %5d %6s %-6s %7d %9.0f %8.1f %8.1f %9.1f %8s %7s %6s",
                 s.name(), s.ingress(), s.apps(), s.sizeLabel().replace(" ", ""), s.sink(),
                 m.delivered(), m.perSecond(), m.p50Ms(), m.p99Ms(), m.p999Ms(),
-                mb(peakHeapBytes), mb(peakRssBytes),
-                ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio))
-                + (drained ? "" : "  (not all delivered in time)");
+                relay == null ? "-" : mb(relay.peakHeapBytes()),
+                relay == null ? "-" : mb(relay.peakRssBytes()),
+                ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)) + note;
     }
 
     Map<String, Object> json() {
@@ -53,9 +70,10 @@ record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained
         j.put("p99_ms", round(m.p99Ms()));
         j.put("p99_9_ms", round(m.p999Ms()));
         j.put("max_ms", round(m.maxMs()));
-        j.put("peak_heap_mb", mbNumber(peakHeapBytes));
-        j.put("peak_live_heap_mb", mbNumber(peakLiveHeapBytes));
-        j.put("peak_rss_mb", mbNumber(peakRssBytes));
+        j.put("peak_heap_mb", relay == null ? null : mb(relay.peakHeapBytes()));
+        j.put("peak_live_heap_mb", relay == null ? null : mb(relay.peakLiveHeapBytes()));
+        j.put("peak_rss_mb", relay == null ? null : mb(relay.peakRssBytes()));
+        j.put("rss_high_water_mb", relay == null ? null : mb(relay.rssHighWaterBytes()));
         j.put("ratio_to_sdk_loop", ratio == null ? null : round(ratio));
         j.put("target_rate_per_s", targetRate > 0 ? round(targetRate) : null);
         j.put("sent", load.sent());
@@ -65,29 +83,25 @@ record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained
         j.put("accepted_per_s", round(load.acceptedPerSecond()));
         j.put("duplicates", m.duplicates());
         j.put("all_delivered", drained);
-        Map<String, Object> cpu = new LinkedHashMap<>();
-        cpu.put("wall_s", round(wallSeconds));
-        cpu.put("relay_cpu_s", relayCpuSeconds == null ? null : round(relayCpuSeconds));
-        cpu.put("benchmark_cpu_s", round(benchCpuSeconds));
-        cpu.put("sink_cpu_s", round(sinkCpuSeconds));
-        cpu.put("other_processes_cpu_s", round(otherCpuSeconds()));
-        cpu.put("machine_cores_busy", round(machineCpuSeconds / wallSeconds));
-        j.put("cpu", cpu);
+        j.put("dead_letters", relay == null ? null : relay.deadLetters());
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("wall_s", round(cpu.wallSeconds()));
+        c.put("relay_cpu_s", relay == null ? null : round(relay.cpuSeconds()));
+        c.put("benchmark_cpu_s", round(cpu.benchSeconds()));
+        c.put("sink_cpu_s", round(cpu.sinkSeconds()));
+        c.put("other_processes_cpu_s", round(otherCpuSeconds()));
+        c.put("machine_cores_busy", round(cpu.machineSeconds() / cpu.wallSeconds()));
+        c.put("relay_cpu_ms_per_event", relay == null || m.delivered() == 0 ? null
+                : round(relay.cpuSeconds() * 1000 / m.delivered()));
+        c.put("benchmark_cpu_ms_per_event", m.delivered() == 0 ? null
+                : round(cpu.benchSeconds() * 1000 / m.delivered()));
+        c.put("metrics_scrape_ms", relay == null ? null : round(relay.scrapeMillis()));
+        j.put("cpu", c);
         return j;
     }
 
-    /** CPU used by whatever else ran meanwhile: other builds, the local SNS server. */
-    double otherCpuSeconds() {
-        double ours = (relayCpuSeconds == null ? 0 : relayCpuSeconds) + benchCpuSeconds;
-        return Math.max(0, machineCpuSeconds - ours);
-    }
-
-    private static String mb(Long bytes) {
-        return bytes == null ? "-" : String.valueOf(Math.round(bytes / 1048576.0));
-    }
-
-    private static Long mbNumber(Long bytes) {
-        return bytes == null ? null : Math.round(bytes / 1048576.0);
+    private static long mb(long bytes) {
+        return Math.round(bytes / 1048576.0);
     }
 
     private static Double round(double v) {

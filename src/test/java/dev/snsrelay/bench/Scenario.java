@@ -60,6 +60,15 @@ record Scenario(String name, Kind kind, String ingress, int apps, int size, Stri
                 "http-1app-200kb", "http-1app-1kb-half-rate", "http-1app-1kb-fauxqs");
     }
 
+    /** Scenarios with the same key run on one relay: same apps, sink and settings. */
+    String relayGroup() {
+        if (kind == Kind.SDK_LOOP) {
+            return "sdk-loop";
+        }
+        return apps + "app-" + sink + (relayProperties.isEmpty() ? ""
+                : "-" + Integer.toHexString(relayProperties.hashCode()));
+    }
+
     String sizeLabel() {
         return size % KB == 0 ? size / KB + " KB" : size + " B";
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -63,10 +64,13 @@ class SnsSinkTest {
 
     @Test
     void publish_batch_answer_lists_every_entry_as_successful() {
-        PublishBatchResponse r = sns.publishBatch(b -> b.topicArn(TOPIC).publishBatchRequestEntries(
+        var entries = List.of(
                 PublishBatchRequestEntry.builder().id("a").message(event(1, 10)).build(),
                 PublishBatchRequestEntry.builder().id("b").message(event(2, 20)).build(),
-                PublishBatchRequestEntry.builder().id("c").message(event(3, 30)).build()));
+                PublishBatchRequestEntry.builder().id("c").message(event(3, 30)).build());
+
+        PublishBatchResponse r = sns.publishBatch(b -> b.topicArn(TOPIC)
+                .publishBatchRequestEntries(entries));
 
         assertThat(r.successful()).extracting(e -> e.id()).containsExactly("a", "b", "c");
         assertThat(r.successful()).allSatisfy(e -> assertThat(e.messageId()).isNotBlank());
