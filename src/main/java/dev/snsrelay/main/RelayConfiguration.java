@@ -180,7 +180,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext context) {
-                // Camel's own endpoint summary shows 0.0.0.0 whatever the bind address is.
+                // Camel's own endpoint summary shows the wildcard address whatever the bind address is.
                 LOG.info("sns-relay ready on http://{}:{}: events at /v1/apps/<app>/events, "
                         + "admin API at /v1, dashboard at /dashboard, health and metrics at "
                         + "/observe", host, port);
