@@ -2,13 +2,10 @@ package dev.snsrelay.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
+import dev.snsrelay.secrets.GeneratedSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +30,14 @@ public final class AdminToken {
             return new AdminToken(configured.trim());
         }
         Path file = dataDir.resolve("admin-token");
-        if (Files.exists(file)) {
+        GeneratedSecret.Result secret = GeneratedSecret.readOrCreate(file, 32);
+        if (secret.created()) {
+            LOG.info("Admin API token generated at first start: read it from {}",
+                    file.toAbsolutePath());
+        } else {
             LOG.info("Admin API token: the one in {}", file.toAbsolutePath());
-            return new AdminToken(Files.readString(file).trim());
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String generated = HexFormat.of().formatHex(random);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, generated);
-        LOG.info("Admin API token generated at first start: read it from {}",
-                file.toAbsolutePath());
-        return new AdminToken(generated);
+        return new AdminToken(secret.value());
     }
 
     /** Whether an Authorization header carries this token; compared in constant time. */

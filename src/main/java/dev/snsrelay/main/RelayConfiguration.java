@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +24,7 @@ import dev.snsrelay.deliver.BatchDeliverer;
 import dev.snsrelay.deliver.Delivery;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
+import dev.snsrelay.secrets.GeneratedSecret;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.JdbcAppSettingsStore;
 import dev.snsrelay.settings.PropertiesAppSettings;
@@ -226,18 +225,12 @@ public final class RelayConfiguration implements CamelConfiguration {
             return configured;
         }
         Path file = dataDir.resolve("broker-password");
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
+        GeneratedSecret.Result secret = GeneratedSecret.readOrCreate(file, 24);
+        if (secret.created()) {
+            LOG.info("No relay.broker.password configured: generated one for remote producers"
+                    + " in {}", file.toAbsolutePath());
         }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String generated = HexFormat.of().formatHex(random);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, generated);
-        LOG.info("No relay.broker.password configured: generated one for remote producers in {}",
-                file.toAbsolutePath());
-        return generated;
+        return secret.value();
     }
 
     static String prop(PropertiesComponent props, String key, String fallback) {
