@@ -371,6 +371,9 @@ public final class BatchDeliverer extends ServiceSupport {
                             LogText.safe(failure.message()));
                 }
                 Message copy = JmsMessages.copy(session, item.message);
+                // A producer's event without an eventId is known by its first message id; the
+                // copy keeps it, so the event's id does not change from one attempt to the next.
+                copy.setStringProperty(Delivery.EVENT_ID, item.eventId);
                 copy.setIntProperty(ATTEMPT, item.attempt + 1);
                 copy.setStringProperty(FIRST_FAILURE, first.toString());
                 copy.setStringProperty(Delivery.SOURCE,
