@@ -31,6 +31,8 @@ final class RelayMonitor implements AutoCloseable {
     private volatile long peakRss;
     private volatile long peakHeap;
     private volatile long peakLive;
+    private volatile long lastLive;
+    private final long started = System.nanoTime();
     private volatile long deadLetters;
     // Written by the sampler thread only; read after close().
     private long scrapeNanos;
@@ -133,7 +135,15 @@ final class RelayMonitor implements AutoCloseable {
                 if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                     heap += value(line);
                 } else if (line.startsWith("jvm_gc_live_data_size_bytes")) {
-                    peakLive = Math.max(peakLive, value(line));
+                    long live = value(line);
+                    peakLive = Math.max(peakLive, live);
+                    if (live != lastLive) {
+                        // Printed as it changes (after old-generation collections), so that a
+                        // long run shows whether what survives a GC grows.
+                        System.err.printf("bench:     live heap after GC: %d MB, %d s in%n",
+                                live >> 20, (System.nanoTime() - started) / 1_000_000_000L);
+                        lastLive = live;
+                    }
                 } else if (line.startsWith("relay_dead_letters ")) {
                     deadLetters = value(line);
                 }
