@@ -392,6 +392,9 @@ public final class Benchmark {
     // Budgets per scenario. A phase ends at its event cap or its send time, whichever is first.
 
     private int maxEvents(Scenario s) {
+        if (options.events > 0) {
+            return options.events;
+        }
         int full = s.size() <= 1024 ? 100_000 : s.size() <= 16 * 1024 ? 30_000 : 5_000;
         return options.quick ? full / 4 : full;
     }
@@ -433,6 +436,8 @@ public final class Benchmark {
                 "  --scenario NAMES   only these (comma-separated, * as a wildcard);",
                 "                     the SDK loop baseline always runs",
                 "  --seconds N        send phase of each scenario (default 10, quick 5)",
+                "  --events N         events per scenario instead of the built-in cap (e.g. a"
+                        + " soak of 1000000)",
                 "  --http-in-flight N concurrent HTTP requests (default 64)",
                 "  --jms-threads N    JMS producer threads (default 32)",
                 "  --data-dir DIR     where the relays keep their journals (default",
@@ -448,6 +453,7 @@ public final class Benchmark {
         boolean profile;
         final List<Pattern> patterns = new ArrayList<>();
         Integer seconds;
+        int events;
         int httpInFlight = 64;
         // A durable send blocks until the broker's journal flush, every 3.3 ms with the NIO
         // journal: 8 producers top out near 1,700 events/s, below what the relay can take.
@@ -474,6 +480,7 @@ public final class Benchmark {
                         }
                     }
                     case "--seconds" -> o.seconds = positive(args, ++i);
+                    case "--events" -> o.events = positive(args, ++i);
                     case "--http-in-flight" -> o.httpInFlight = positive(args, ++i);
                     case "--jms-threads" -> o.jmsThreads = positive(args, ++i);
                     case "--data-dir" -> o.dataDir = Path.of(value(args, ++i));
