@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snsrelay.broker.DeadLetterFilter;
 import dev.snsrelay.broker.DeadLetters;
+import dev.snsrelay.http.JsonReply;
 import dev.snsrelay.http.QueryString;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
@@ -68,12 +69,12 @@ public final class AdminApi {
         for (AppSettings s : store.list()) {
             apps.add(json.view(s, declared.test(s.appId())));
         }
-        reply(exchange, 200, body);
+        JsonReply.send(exchange, 200, body);
     }
 
     public void getSettings(Exchange exchange) {
         AppSettings s = existing(appId(exchange));
-        reply(exchange, 200, json.view(s, declared.test(s.appId())));
+        JsonReply.send(exchange, 200, json.view(s, declared.test(s.appId())));
     }
 
     /** The app's delivery counters since this relay instance started. */
@@ -82,7 +83,7 @@ public final class AdminApi {
         ObjectNode body = json.mapper().createObjectNode();
         body.put("app", s.appId());
         body.set("counters", json.mapper().valueToTree(metrics.appCounters(s.appId())));
-        reply(exchange, 200, body);
+        JsonReply.send(exchange, 200, body);
     }
 
     public void patchSettings(Exchange exchange) {
@@ -98,7 +99,7 @@ public final class AdminApi {
         }
         LOG.info("Settings of app {} {} through the admin API (fields: {})", app,
                 current.isPresent() ? "changed" : "created", fieldNames(patch));
-        reply(exchange, current.isPresent() ? 200 : 201,
+        JsonReply.send(exchange, current.isPresent() ? 200 : 201,
                 json.view(updated, declared.test(app)));
     }
 
@@ -128,7 +129,7 @@ public final class AdminApi {
         }
         ObjectNode result = check.run(settings);
         LOG.info("SNS check for app {}: {}", app, result.get("status").asText());
-        reply(exchange, 200, result);
+        JsonReply.send(exchange, 200, result);
     }
 
     /** GET /v1/dead_letters?app=&offset=&limit=: what is dead-lettered and why, no bodies. */
@@ -164,7 +165,7 @@ public final class AdminApi {
             n.put("dead_lettered_at", e.deadLetteredAt());
             n.put("body_bytes", e.bodyBytes());
         }
-        reply(exchange, 200, body);
+        JsonReply.send(exchange, 200, body);
     }
 
     /** POST /v1/dead_letters/redrive with {"all":true} | {"app":..} | {"ids":[..]}. */
@@ -201,7 +202,7 @@ public final class AdminApi {
         ObjectNode body = json.mapper().createObjectNode();
         body.put("redriven", result.done());
         body.put("left", result.left());
-        reply(exchange, 200, body);
+        JsonReply.send(exchange, 200, body);
     }
 
     /** DELETE /v1/dead_letters?all=true | ?app=.. | ?ids=a,b: purges, never without a filter. */
@@ -215,7 +216,7 @@ public final class AdminApi {
         ObjectNode body = json.mapper().createObjectNode();
         body.put("purged", result.done());
         body.put("left", result.left());
-        reply(exchange, 200, body);
+        JsonReply.send(exchange, 200, body);
     }
 
     private static DeadLetterFilter filter(boolean all, String app, List<String> ids) {
@@ -245,8 +246,8 @@ public final class AdminApi {
 
     public void failed(Exchange exchange) {
         ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
-        ObjectNode body = json.error(e.code(), e.getMessage(), e.field());
-        reply(exchange, e.status(), body);
+        ObjectNode body = JsonReply.error(json.mapper(), e.code(), e.getMessage(), e.field());
+        JsonReply.send(exchange, e.status(), body);
         if (e.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
@@ -256,15 +257,16 @@ public final class AdminApi {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (e instanceof SettingsStoreException) {
             LOG.warn("Settings store unavailable: {}", e.getMessage());
-            reply(exchange, 503, json.error("store_unavailable",
+            JsonReply.send(exchange, 503, JsonReply.error(json.mapper(), "store_unavailable",
                     "the settings store is unavailable; retry later", null));
         } else if (e instanceof jakarta.jms.JMSException) {
             LOG.warn("Broker unavailable for a dead-letter call: {}", e.getMessage());
-            reply(exchange, 503, json.error("queue_unavailable",
+            JsonReply.send(exchange, 503, JsonReply.error(json.mapper(), "queue_unavailable",
                     "the broker is unavailable; retry later", null));
         } else {
             LOG.error("Admin API call failed: {}", e == null ? "?" : e.getClass().getName());
-            reply(exchange, 500, json.error("internal_error", "internal error", null));
+            JsonReply.send(exchange, 500, JsonReply.error(json.mapper(), "internal_error",
+                    "internal error", null));
         }
     }
 
@@ -312,13 +314,5 @@ public final class AdminApi {
         patch.fieldNames().forEachRemaining(n -> sb.append(sb.length() == 0 ? "" : ", ")
                 .append(n));
         return sb.toString();
-    }
-
-    private static void reply(Exchange exchange, int status, ObjectNode body) {
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(body.toString());
     }
 }

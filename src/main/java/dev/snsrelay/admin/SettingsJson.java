@@ -233,17 +233,6 @@ public final class SettingsJson {
         return types;
     }
 
-    /** For error bodies: {"error": ..., "code": ..., "field": ...}. */
-    public ObjectNode error(String code, String message, String field) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("error", message);
-        n.put("code", code);
-        if (field != null) {
-            n.put("field", field);
-        }
-        return n;
-    }
-
     public ObjectMapper mapper() {
         return mapper;
     }

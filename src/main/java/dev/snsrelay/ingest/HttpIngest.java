@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.http.JsonReply;
 import dev.snsrelay.http.QueryString;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.AppSettings;
@@ -120,7 +121,7 @@ public final class HttpIngest {
         metrics.received(app, "http");
         ObjectNode body = mapper.createObjectNode();
         body.put("id", exchange.getProperty("relayIngestId", String.class));
-        reply(exchange, 202, body);
+        JsonReply.send(exchange, 202, body);
     }
 
     /** The request was refused: its status and a JSON error, and nothing was queued. */
@@ -128,7 +129,8 @@ public final class HttpIngest {
         IngestRejectedException e =
                 exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IngestRejectedException.class);
         metrics.rejected(exchange.getIn().getHeader("app", String.class), e.code());
-        reply(exchange, e.status(), error(e.code(), e.getMessage()));
+        JsonReply.send(exchange, e.status(),
+                JsonReply.error(mapper, e.code(), e.getMessage(), null));
     }
 
     /** The queue did not take the event: the sender must retry. */
@@ -137,24 +139,8 @@ public final class HttpIngest {
         LOG.warn("Event not accepted: the queue refused it ({}); answered 503",
                 e == null ? "unknown cause" : e.getClass().getSimpleName() + ": "
                         + e.getMessage());
-        reply(exchange, 503, error("queue_unavailable",
-                "the event could not be queued; retry later"));
-    }
-
-    private ObjectNode error(String code, String message) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("error", message);
-        node.put("code", code);
-        return node;
-    }
-
-    private static void reply(Exchange exchange, int status, ObjectNode body) {
-        Message out = exchange.getMessage();
-        // Request headers would otherwise be echoed back in the response.
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(body.toString());
+        JsonReply.send(exchange, 503, JsonReply.error(mapper, "queue_unavailable",
+                "the event could not be queued; retry later", null));
     }
 
     /** The body as sent, gzip decoded when the request says so, within the ingest cap. */
