@@ -84,6 +84,31 @@ final class RelayMonitor implements AutoCloseable {
     }
 
     /**
+     * CPU time the relay's JIT compiler threads have used so far, in nanoseconds: while it still
+     * grows fast, the relay is not warm and its figures would be the compiler's.
+     */
+    static long jitCpuNanos(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // A compiler thread that just ended has nothing more to add.
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total * 1_000_000_000L / TICKS_PER_SECOND;
+    }
+
+    /**
      * CPU time all processes of the machine have used since boot (from /proc/stat), so a run can
      * tell how much of the two cores went to something other than the relay and the benchmark.
      */
