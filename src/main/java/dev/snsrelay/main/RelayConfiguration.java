@@ -118,7 +118,8 @@ public final class RelayConfiguration implements CamelConfiguration {
                 intProp(props, "relay.sns.max-connections", 64),
                 prop(props, "relay.sts.endpoint", ""),
                 prop(props, "relay.sns.endpoint", ""),
-                Duration.ofMillis(longProp(props, "relay.sns.client-idle-ms", 600_000))));
+                Duration.ofMillis(longProp(props, "relay.sns.client-idle-ms", 600_000)),
+                intProp(props, "relay.sns.max-clients", 2_000)));
         camel.addService(new ClosingService(clients), true, true);
         camel.getRegistry().bind("snsClients", clients);
         // A changed or deleted app gets a new client on its next event; the old one goes now.

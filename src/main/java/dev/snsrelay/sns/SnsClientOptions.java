@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param idleTimeout       a client unused this long is closed (a new one is made when the
  *                          app sends again), so 10,000 quiet apps hold no clients; zero keeps
  *                          clients until their settings change
+ * @param maxClients        most clients open at once; past it the least recently used one is
+ *                          closed, so that even 10,000 apps all sending hold a bounded number
  */
 public record SnsClientOptions(
         Duration apiCallTimeout,
@@ -22,5 +24,6 @@ public record SnsClientOptions(
         int maxConnections,
         String stsEndpoint,
         String defaultEndpoint,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxClients) {
 }

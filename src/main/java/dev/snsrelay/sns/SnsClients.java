@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -63,6 +64,8 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
     private final ScheduledExecutorService evictor;
     private final boolean ownRepository;
     private volatile AwsCredentialsProvider relayIdentity;
+    /** The cap's first use is logged once; after that it is the normal way of things. */
+    private volatile boolean capLogged;
 
     public SnsClients(CamelContext camel, SnsClientOptions options) {
         this(camel, options, null);
@@ -126,8 +129,39 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
             }
             return fresh;
         }).beanName;
+        if (byApp.size() > options.maxClients()) {
+            evictLeastRecentlyUsed(settings.appId());
+        }
         sweepEndpoints();
         return bean;
+    }
+
+    /**
+     * Closes the clients that have waited longest since their last event until no more than
+     * the cap are open; never the one just made for {@code keep}. A closed client's app simply
+     * gets a new one with its next event.
+     */
+    private void evictLeastRecentlyUsed(String keep) {
+        int excess = byApp.size() - options.maxClients();
+        if (excess <= 0) {
+            return;
+        }
+        List<Map.Entry<String, Entry>> oldest = byApp.entrySet().stream()
+                .filter(e -> !e.getKey().equals(keep))
+                .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed))
+                .limit(excess)
+                .toList();
+        for (Map.Entry<String, Entry> e : oldest) {
+            if (byApp.remove(e.getKey(), e.getValue())) {
+                retire(e.getValue());
+            }
+        }
+        if (!capLogged) {
+            capLogged = true;
+            LOG.info("More apps are sending than relay.sns.max-clients ({}): the SNS clients of"
+                    + " the apps that sent least recently are closed and made again when"
+                    + " needed", options.maxClients());
+        }
     }
 
     /** Closes the app's client, e.g. when the app is deleted. */

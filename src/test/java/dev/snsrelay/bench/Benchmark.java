@@ -199,7 +199,7 @@ public final class Benchmark {
         double wall = (System.nanoTime() - wall0) / 1e9;
         return new Result(s, load, m, true, null, new Result.CpuFigures(wall,
                 (benchCpuNanos() - bench0) / 1e9, (sink.cpuNanos() - sink0) / 1e9,
-                (RelayMonitor.machineCpuNanos() - machine0) / 1e9), 0, null);
+                (RelayMonitor.machineCpuNanos() - machine0) / 1e9, sink.requests(), 0), 0, null);
     }
 
     /**
@@ -218,6 +218,12 @@ public final class Benchmark {
             running = relay;
             for (String app : apps) {
                 relay.app(app, fauxqs ? localSnsTopic : ACCOUNT_ARN + app);
+            }
+            if (options.profile) {
+                // Recording from the start: starting Flight Recorder later instruments classes
+                // and fills the JIT's queue in the middle of a measurement.
+                relay.jvmOption("-XX:StartFlightRecording=name=bench,settings=profile,"
+                        + "maxage=30m");
             }
             options.relayProperties.forEach(relay::property);
             first.relayProperties().forEach(relay::property);
@@ -299,11 +305,9 @@ public final class Benchmark {
         target.reset(max + 1000);
         RelayMonitor monitor = new RelayMonitor(relay.pid(), relay.uri("/observe/metrics"),
                 options.sampleInterval);
-        if (options.profile) {
-            jfr(relay, "JFR.start", "name=bench", "settings=profile", "filename="
-                    + OUT.resolve("profiles").resolve(s.name() + ".jfr").toAbsolutePath());
-        }
+        Instant measuredFrom = Instant.now();
         long relay0 = monitor.cpuNanos();
+        long jit0 = RelayMonitor.jitCpuNanos(relay.pid());
         long bench0 = benchCpuNanos();
         long sink0 = target.cpuNanos();
         long machine0 = RelayMonitor.machineCpuNanos();
@@ -313,7 +317,8 @@ public final class Benchmark {
         double wall = (System.nanoTime() - wall0) / 1e9;
         monitor.close();
         if (options.profile) {
-            jfr(relay, "JFR.stop", "name=bench");
+            jfr(relay, "JFR.dump", "name=bench", "begin=" + measuredFrom, "filename="
+                    + OUT.resolve("profiles").resolve(s.name() + ".jfr").toAbsolutePath());
         }
         Measurement m = Measurement.of(target.recording(), MEASURED_FROM, max,
                 result.firstSendMicros());
@@ -322,7 +327,8 @@ public final class Benchmark {
                 monitor.rssHighWaterBytes(), (monitor.cpuNanos() - relay0) / 1e9,
                 monitor.deadLetters(), monitor.meanScrapeMillis()), new Result.CpuFigures(wall,
                 (benchCpuNanos() - bench0) / 1e9, (target.cpuNanos() - sink0) / 1e9,
-                (RelayMonitor.machineCpuNanos() - machine0) / 1e9), rate, null);
+                (RelayMonitor.machineCpuNanos() - machine0) / 1e9, target.requests(),
+                (RelayMonitor.jitCpuNanos(relay.pid()) - jit0) / 1e9), rate, null);
     }
 
     /** A Flight Recorder command to the relay's JVM, through jcmd. */

@@ -18,10 +18,11 @@ record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained
 
     /**
      * CPU seconds during the measured phase: the benchmark process (load generator and sink),
-     * the sink's threads alone, and the whole machine; wall is the phase's duration.
+     * the sink's threads alone, the whole machine, and the relay's JIT compilers; wall is the
+     * phase's duration. snsRequests: Publish and PublishBatch requests the sink answered.
      */
     record CpuFigures(double wallSeconds, double benchSeconds, double sinkSeconds,
-            double machineSeconds) {
+            double machineSeconds, long snsRequests, double relayJitSeconds) {
     }
 
     Result withRatio(Double r) {
@@ -82,6 +83,9 @@ record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained
         j.put("first_error", load.firstError());
         j.put("accepted_per_s", round(load.acceptedPerSecond()));
         j.put("duplicates", m.duplicates());
+        j.put("sns_requests", cpu.snsRequests());
+        j.put("events_per_sns_request", cpu.snsRequests() == 0 ? null
+                : round(m.delivered() / (double) cpu.snsRequests()));
         j.put("all_delivered", drained);
         j.put("dead_letters", relay == null ? null : relay.deadLetters());
         Map<String, Object> c = new LinkedHashMap<>();
@@ -95,6 +99,7 @@ record Result(Scenario scenario, LoadResult load, Measurement m, boolean drained
                 : round(relay.cpuSeconds() * 1000 / m.delivered()));
         c.put("benchmark_cpu_ms_per_event", m.delivered() == 0 ? null
                 : round(cpu.benchSeconds() * 1000 / m.delivered()));
+        c.put("relay_jit_cpu_s", relay == null ? null : round(cpu.relayJitSeconds()));
         c.put("metrics_scrape_ms", relay == null ? null : round(relay.scrapeMillis()));
         j.put("cpu", c);
         return j;

@@ -31,6 +31,7 @@ public final class RelayProcess implements AutoCloseable {
     private static int started;
 
     private final Map<String, String> properties;
+    private final List<String> jvmOptions = new ArrayList<>();
     private final int httpPort;
     private final HttpClient http = HttpClient.newHttpClient();
     private Process process;
@@ -68,6 +69,12 @@ public final class RelayProcess implements AutoCloseable {
         return this;
     }
 
+    /** A JVM option for the relay's process, e.g. a Flight Recorder set-up for a benchmark. */
+    public RelayProcess jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
     /** Starts the relay and waits until its health check says UP. */
     public RelayProcess start() throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -77,6 +84,7 @@ public final class RelayProcess implements AutoCloseable {
         // The relay's own logging setup, not the test one (which writes the suite log).
         cmd.add("-Dlogback.configurationFile="
                 + Path.of("src/main/resources/logback.xml").toAbsolutePath());
+        cmd.addAll(jvmOptions);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -137,7 +137,7 @@ abstract class RouteTestSupport extends CamelTestSupport {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RelayMetrics metrics = new RelayMetrics(meters, id -> apps.find(id).isPresent());
         snsClients = new SnsClients(context, new SnsClientOptions(Duration.ofSeconds(20),
-                Duration.ofSeconds(5), 3, 4, "", "", Duration.ZERO), settings -> sns);
+                Duration.ofSeconds(5), 3, 4, "", "", Duration.ZERO, 100), settings -> sns);
         EventJson json = new EventJson(Integer.parseInt(p.getProperty("relay.ingest.max-depth")));
 
         context.getRegistry().bind("appSettings", apps);

@@ -55,6 +55,42 @@ class SnsClientsTest {
     }
 
     @Test
+    void ten_thousand_active_apps_hold_no_more_clients_than_the_cap() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+                SnsClients clients = clients(camel, Duration.ZERO, 500)) {
+            for (int i = 0; i < 10_000; i++) {
+                String bean = clients.beanFor(app("busy-" + i));
+                // The client just handed out is served, however many came before it.
+                assertThat(camel.getRegistry().lookupByName(bean)).isNotNull();
+                assertThat(clients.liveClients()).isLessThanOrEqualTo(500);
+            }
+
+            assertThat(made).hasSize(10_000);
+            assertThat(made.stream().filter(c -> !c.closed)).hasSize(500);
+            assertThat(camel.getRegistry().findByType(SnsClient.class)).hasSize(500);
+        }
+    }
+
+    @Test
+    void the_cap_closes_the_least_recently_used_client_first() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+                SnsClients clients = clients(camel, Duration.ZERO, 3)) {
+            String a = clients.beanFor(app("a"));
+            clients.beanFor(app("b"));
+            clients.beanFor(app("c"));
+            // a is used again, so b is now the one that has waited longest.
+            assertThat(clients.beanFor(app("a"))).isEqualTo(a);
+
+            clients.beanFor(app("d"));
+
+            assertThat(made.get(1).closed).as("b").isTrue();
+            assertThat(made.get(0).closed).as("a").isFalse();
+            assertThat(clients.beanFor(app("a"))).isEqualTo(a);
+            assertThat(clients.liveClients()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void a_settings_change_closes_the_old_client_at_once() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext();
                 SnsClients clients = clients(camel, Duration.ZERO)) {
@@ -70,8 +106,12 @@ class SnsClientsTest {
     }
 
     private SnsClients clients(DefaultCamelContext camel, Duration idle) {
+        return clients(camel, idle, 10_000);
+    }
+
+    private SnsClients clients(DefaultCamelContext camel, Duration idle, int maxClients) {
         return new SnsClients(camel, new SnsClientOptions(Duration.ofSeconds(5),
-                Duration.ofSeconds(2), 1, 4, "", "", idle), s -> {
+                Duration.ofSeconds(2), 1, 4, "", "", idle, maxClients), s -> {
                     CountingClient c = new CountingClient();
                     made.add(c);
                     return c;
