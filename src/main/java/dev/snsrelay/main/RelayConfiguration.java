@@ -33,6 +33,7 @@ import dev.snsrelay.sns.SnsClientOptions;
 import dev.snsrelay.sns.SnsClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.component.jms.JmsComponent;
@@ -60,6 +61,12 @@ public final class RelayConfiguration implements CamelConfiguration {
         Files.createDirectories(dataDir);
         // Also when the folder already existed, e.g. created by an older version or by hand.
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+
+        // platform-http runs each request's route on a Vert.x worker thread, which then waits
+        // for the broker's journal to be on disk before the 202. The workers are what bounds the
+        // requests in flight: Vert.x's default of 20 capped ingest at 20 per disk sync.
+        camel.getRegistry().bind("vertxOptions", new VertxOptions()
+                .setWorkerPoolSize(intProp(props, "relay.http.worker-threads", 64)));
 
         BrokerOptions brokerOptions = new BrokerOptions(
                 prop(props, "relay.broker.url", ""),
@@ -141,7 +148,7 @@ public final class RelayConfiguration implements CamelConfiguration {
                     brokerOptions.queue(), brokerOptions.deadLetterQueue(), delivery,
                     camel.createProducerTemplate(), classifier, store, metrics,
                     new BatchDeliverer.Options(
-                            intProp(props, "relay.deliver.consumers", 2),
+                            intProp(props, "relay.deliver.consumers", 4),
                             intProp(props, "relay.deliver.batch-size", 10),
                             intProp(props, "relay.deliver.transaction-size", 50),
                             longProp(props, "relay.deliver.linger-ms", 5),

@@ -50,6 +50,8 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsClients.class);
     private static final String BEAN_PREFIX = "sns-client-";
+    /** Stateless; shared by every client. */
+    private static final FormEncodingInterceptor FORM_BODY = new FormEncodingInterceptor();
     private static final Pattern CLIENT_REF =
             Pattern.compile("(?:#|%23)(" + BEAN_PREFIX + "[A-Za-z0-9_-]+)");
 
@@ -211,6 +213,7 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
                 .region(Region.of(s.topicArn().region()))
                 .credentialsProvider(credentials(s))
                 .overrideConfiguration(c -> c
+                        .addExecutionInterceptor(FORM_BODY)
                         .apiCallTimeout(callTimeout)
                         .apiCallAttemptTimeout(attemptTimeout)
                         .retryStrategy(r -> r.maxAttempts(attempts)));

@@ -481,7 +481,7 @@ public final class Benchmark {
                 "  --events N         events per scenario instead of the built-in cap (e.g. a"
                         + " soak of 1000000)",
                 "  --http-in-flight N concurrent HTTP requests (default 64)",
-                "  --jms-threads N    JMS producer threads (default 32)",
+                "  --jms-threads N    JMS producer threads (default 64)",
                 "  --data-dir DIR     where the relays keep their journals (default",
                 "                     target/bench/data); e.g. a tmpfs to take fsync out",
                 "  --relay-property K=V  a relay setting for every relay started (repeatable)",
@@ -497,9 +497,9 @@ public final class Benchmark {
         Integer seconds;
         int events;
         int httpInFlight = 64;
-        // A durable send blocks until the broker's journal flush, every 3.3 ms with the NIO
-        // journal: 8 producers top out near 1,700 events/s, below what the relay can take.
-        int jmsThreads = 32;
+        // A durable send blocks until the broker's journal is synced to disk (a timed flush
+        // and an fsync, about 6 ms here), so each producer thread sends about 160 events/s.
+        int jmsThreads = 64;
         int sdkThreads = 4;
         int sinkThreads = 16;
         Duration drainTime = Duration.ofSeconds(120);
