@@ -124,9 +124,11 @@ class IngestHttpRouteTest extends RouteTestSupport {
         Exchange refused = post(APP, "{oops".getBytes(UTF_8), headers);
 
         for (Exchange reply : new Exchange[] {accepted, refused}) {
-            assertThat(reply.getMessage().getHeaders())
-                    .containsOnlyKeys(Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE);
+            assertThat(reply.getMessage().getHeaders()).containsOnlyKeys(
+                    Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE, Exchange.CONTENT_LENGTH);
             assertThat(reply.getMessage().getHeader(Exchange.CONTENT_TYPE)).isEqualTo(JSON);
+            assertThat(reply.getMessage().getHeader(Exchange.CONTENT_LENGTH))
+                    .isEqualTo(reply.getMessage().getBody(byte[].class).length);
         }
     }
 
