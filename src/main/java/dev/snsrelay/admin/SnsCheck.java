@@ -14,7 +14,6 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
@@ -62,8 +61,8 @@ public final class SnsCheck {
         }
 
         ObjectNode result = mapper.createObjectNode();
-        try (SnsClient client = clients.forCheck(settings, timeout)) {
-            PublishResponse response = client.publish(request.build());
+        try (SnsClients.CheckClient check = clients.forCheck(settings, timeout)) {
+            PublishResponse response = check.sns().publish(request.build());
             result.put("status", "ok");
             result.putObject("data").put("message_id", response.messageId());
         } catch (AwsServiceException e) {

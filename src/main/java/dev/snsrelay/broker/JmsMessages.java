@@ -45,6 +45,21 @@ public final class JmsMessages {
         return null;
     }
 
+    /**
+     * About how many bytes the body holds, without copying it: characters of a text, bytes of a
+     * bytes message, a rough figure for a map. For budgets, not for the size rule.
+     */
+    public static long approximateSize(Message m) throws JMSException {
+        if (m instanceof TextMessage t) {
+            String text = t.getText();
+            return text == null ? 0 : text.length();
+        }
+        if (m instanceof BytesMessage b) {
+            return b.getBodyLength();
+        }
+        return 1024;
+    }
+
     /** A new message of the same kind with the same body and the event's own properties. */
     public static Message copy(Session s, Message m) throws JMSException {
         Object body = body(m);

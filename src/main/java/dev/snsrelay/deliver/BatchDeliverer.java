@@ -53,14 +53,17 @@ public final class BatchDeliverer extends ServiceSupport {
      * @param consumers       worker threads, each with its own JMS session
      * @param batchSize       entries per PublishBatch (SNS allows 10)
      * @param transactionSize events taken from the queue per transaction
+     * @param transactionBytes body bytes past which a transaction takes no more events, so that
+     *                        large events do not multiply into hundreds of megabytes in flight
      * @param lingerMs        how long a worker waits for more events to fill a transaction
      * @param maxAttempts     attempts before a retryable failure is dead-lettered
      * @param retryDelayMs    delay before the first retry of a failed entry
      * @param multiplier      growth of that delay per attempt
      * @param maxRetryDelayMs cap on the delay
      */
-    public record Options(int consumers, int batchSize, int transactionSize, long lingerMs,
-            int maxAttempts, long retryDelayMs, double multiplier, long maxRetryDelayMs) {
+    public record Options(int consumers, int batchSize, int transactionSize,
+            long transactionBytes, long lingerMs, int maxAttempts, long retryDelayMs,
+            double multiplier, long maxRetryDelayMs) {
     }
 
     /** Set on a requeued copy: the attempt it is, and when the event first failed. */
@@ -143,10 +146,18 @@ public final class BatchDeliverer extends ServiceSupport {
                         s.rollback();
                     }
                 }
-            } catch (JMSException | RuntimeException e) {
-                if (running) {
+            } catch (JMSException | RuntimeException | Error e) {
+                // An Error (out of memory, say) must not end the worker for good: delivery would
+                // stop without a word. The session goes, the transaction rolls back, and the
+                // worker starts over.
+                if (e instanceof Error) {
+                    LOG.error("Batch delivery worker failed, restarting it in {} ms: {}",
+                            backoffMs, describe(e));
+                } else if (running) {
                     LOG.warn("Batch delivery lost its broker session, reconnecting in {} ms: {}",
                             backoffMs, describe(e));
+                }
+                if (running) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
                     backoffMs = Math.min(backoffMs * 2, 10_000);
                 }
@@ -162,14 +173,16 @@ public final class BatchDeliverer extends ServiceSupport {
             return batch;
         }
         batch.add(first);
+        long bytes = JmsMessages.approximateSize(first);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.lingerMs());
-        while (batch.size() < options.transactionSize()) {
+        while (batch.size() < options.transactionSize() && bytes < options.transactionBytes()) {
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             Message next = leftMs > 0 ? consumer.receive(leftMs) : consumer.receiveNoWait();
             if (next == null) {
                 break;
             }
             batch.add(next);
+            bytes += JmsMessages.approximateSize(next);
         }
         return batch;
     }
@@ -252,7 +265,7 @@ public final class BatchDeliverer extends ServiceSupport {
          * let later events of the group overtake them.
          */
         private void publish(List<Item> chunk) throws JMSException {
-            List<Failed> retry = publishOnce(chunk);
+            List<Failed> retry = publishOnce(chunk, false);
             if (!chunk.get(0).event.fifo()) {
                 for (Failed f : retry) {
                     fail(f.item, f.failure);
@@ -284,12 +297,17 @@ public final class BatchDeliverer extends ServiceSupport {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
                         delayFor(again.get(0).attempt)));
                 again.forEach(i -> i.attempt++);
-                retry = publishOnce(again);
+                retry = publishOnce(again, true);
             }
         }
 
-        /** One PublishBatch; returns the entries worth retrying, settles all the others. */
-        private List<Failed> publishOnce(List<Item> chunk) throws JMSException {
+        /**
+         * One PublishBatch; returns the entries worth retrying, settles all the others. A retry
+         * asks for the app's client again: the one the events were prepared with may have been
+         * closed meanwhile (settings changed, or more apps sending than the client cap).
+         */
+        private List<Failed> publishOnce(List<Item> chunk, boolean retrying)
+                throws JMSException {
             List<PublishBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 PreparedEvent e = chunk.get(i).event;
@@ -307,10 +325,12 @@ public final class BatchDeliverer extends ServiceSupport {
                 entries.add(b.build());
             }
             PreparedEvent first = chunk.get(0).event;
+            String current = retrying ? delivery.currentClientBean(first) : null;
+            String client = current != null ? current : first.clientBean();
             Exchange result = template.send(PUBLISH_ROUTE, x -> {
                 x.getIn().setBody(entries);
                 x.setProperty(Delivery.TOPIC_ARN, first.topicArn());
-                x.setProperty(Delivery.SNS_CLIENT, first.clientBean());
+                x.setProperty(Delivery.SNS_CLIENT, client);
             });
 
             List<Failed> retry = new ArrayList<>();

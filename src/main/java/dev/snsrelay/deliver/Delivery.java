@@ -205,6 +205,17 @@ public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
                 fifo ? deduplicationId(appId, eventId, message) : null);
     }
 
+    /**
+     * The registry name of the client the app would be given now, for a retry of an event
+     * prepared earlier; null when the app is gone or now publishes to another topic.
+     */
+    public String currentClientBean(PreparedEvent event) {
+        return settings.find(event.appId())
+                .filter(app -> app.topicArn().value().equals(event.topicArn()))
+                .map(clients::beanFor)
+                .orElse(null);
+    }
+
     public void published(Exchange exchange) {
         forget(exchange);
         metrics.published(exchange.getProperty(APP, String.class));

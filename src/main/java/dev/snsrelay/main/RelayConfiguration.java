@@ -33,6 +33,7 @@ import dev.snsrelay.sns.SnsClientOptions;
 import dev.snsrelay.sns.SnsClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
@@ -118,6 +119,15 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("relayMetrics", metrics);
 
         String eventTypeAttribute = prop(props, "relay.sns.event-type-attribute", "event_type");
+        int maxClients = intProp(props, "relay.sns.max-clients", 2_000);
+        int eventsInFlight = intProp(props, "relay.deliver.consumers", 4)
+                * intProp(props, "relay.deliver.transaction-size", 50);
+        if (maxClients < eventsInFlight) {
+            // A lower cap would close clients that events of open transactions still need.
+            throw new IllegalArgumentException("relay.sns.max-clients (" + maxClients
+                    + ") must be at least relay.deliver.consumers x"
+                    + " relay.deliver.transaction-size (" + eventsInFlight + ")");
+        }
         SnsClients clients = new SnsClients(camel, new SnsClientOptions(
                 Duration.ofMillis(longProp(props, "relay.sns.api-call-timeout-ms", 20_000)),
                 Duration.ofMillis(longProp(props, "relay.sns.attempt-timeout-ms", 5_000)),
@@ -126,12 +136,17 @@ public final class RelayConfiguration implements CamelConfiguration {
                 prop(props, "relay.sts.endpoint", ""),
                 prop(props, "relay.sns.endpoint", ""),
                 Duration.ofMillis(longProp(props, "relay.sns.client-idle-ms", 600_000)),
-                intProp(props, "relay.sns.max-clients", 2_000)));
+                maxClients));
         camel.addService(new ClosingService(clients), true, true);
         camel.getRegistry().bind("snsClients", clients);
         // A changed or deleted app gets a new client on its next event; the old one goes now.
         store.onChange(clients::forget);
         meters.gauge("relay.sns.clients", clients, SnsClients::liveClients);
+        FunctionCounter.builder("relay.sns.clients.closed_for_cap", clients,
+                        SnsClients::closedForCap)
+                .description("SNS clients closed because more apps were sending than"
+                        + " relay.sns.max-clients")
+                .register(meters);
 
         ObjectMapper mapper = new ObjectMapper();
         EventJson json = new EventJson(intProp(props, "relay.ingest.max-depth", 64));
@@ -151,6 +166,7 @@ public final class RelayConfiguration implements CamelConfiguration {
                             intProp(props, "relay.deliver.consumers", 4),
                             intProp(props, "relay.deliver.batch-size", 10),
                             intProp(props, "relay.deliver.transaction-size", 50),
+                            longProp(props, "relay.deliver.transaction-bytes", 4_194_304),
                             longProp(props, "relay.deliver.linger-ms", 5),
                             brokerOptions.maxDeliveryAttempts(),
                             brokerOptions.redeliveryDelayMs(),

@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.snsrelay.settings.AppSettings;
+import dev.snsrelay.settings.AuthType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.BeanRepository;
@@ -59,6 +60,8 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
     private final SnsClientOptions options;
     private final SdkHttpClient http;
     private final Map<String, Entry> byApp = new ConcurrentHashMap<>();
+    /** What a client was built with and must be closed with it: a role's own STS client. */
+    private final Map<SnsClient, AutoCloseable> companions = new ConcurrentHashMap<>();
     /** The clients by registry name, looked up by aws2-sns endpoints; safe for any thread. */
     private final Map<String, SnsClient> beans = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -68,6 +71,7 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
     private volatile AwsCredentialsProvider relayIdentity;
     /** The cap's first use is logged once; after that it is the normal way of things. */
     private volatile boolean capLogged;
+    private final AtomicLong closedForCap = new AtomicLong();
 
     public SnsClients(CamelContext camel, SnsClientOptions options) {
         this(camel, options, null);
@@ -143,11 +147,12 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
      * the cap are open; never the one just made for {@code keep}. A closed client's app simply
      * gets a new one with its next event.
      */
-    private void evictLeastRecentlyUsed(String keep) {
-        int excess = byApp.size() - options.maxClients();
-        if (excess <= 0) {
+    private synchronized void evictLeastRecentlyUsed(String keep) {
+        if (byApp.size() <= options.maxClients()) {
             return;
         }
+        // Down to nine tenths of the cap: one sort then serves the next tenth of new clients.
+        int excess = byApp.size() - options.maxClients() * 9 / 10;
         List<Map.Entry<String, Entry>> oldest = byApp.entrySet().stream()
                 .filter(e -> !e.getKey().equals(keep))
                 .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed))
@@ -156,6 +161,7 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
         for (Map.Entry<String, Entry> e : oldest) {
             if (byApp.remove(e.getKey(), e.getValue())) {
                 retire(e.getValue());
+                closedForCap.incrementAndGet();
             }
         }
         if (!capLogged) {
@@ -182,10 +188,34 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
 
     /**
      * A client for one check of settings (saved or not), answering within {@code timeout} even
-     * when the endpoint never does: one attempt, no retries. The caller closes it.
+     * when the endpoint never does: one attempt, no retries. Closing the check closes what the
+     * client was built with.
      */
-    public SnsClient forCheck(AppSettings settings, Duration timeout) {
-        return build(settings, timeout, timeout, 1);
+    public CheckClient forCheck(AppSettings settings, Duration timeout) {
+        return new CheckClient(build(settings, timeout, timeout, 1));
+    }
+
+    /** A client made for one check_sns call. */
+    public final class CheckClient implements AutoCloseable {
+        private final SnsClient sns;
+
+        private CheckClient(SnsClient sns) {
+            this.sns = sns;
+        }
+
+        public SnsClient sns() {
+            return sns;
+        }
+
+        @Override
+        public void close() {
+            closeWithCompanion(sns);
+        }
+    }
+
+    /** How many clients the cap has closed since start: a steady rise means it is too low. */
+    public long closedForCap() {
+        return closedForCap.get();
     }
 
     @Override
@@ -208,10 +238,11 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
 
     private SnsClient build(AppSettings s, Duration callTimeout, Duration attemptTimeout,
             int attempts) {
+        StsClient sts = s.authType() == AuthType.ROLE ? stsClient(s) : null;
         SnsClientBuilder b = SnsClient.builder()
                 .httpClient(http)
                 .region(Region.of(s.topicArn().region()))
-                .credentialsProvider(credentials(s))
+                .credentialsProvider(credentials(s, sts))
                 .overrideConfiguration(c -> c
                         .addExecutionInterceptor(FORM_BODY)
                         .apiCallTimeout(callTimeout)
@@ -221,16 +252,30 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
         if (endpoint != null && !endpoint.isBlank()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        return b.build();
+        SnsClient client = b.build();
+        if (sts != null) {
+            companions.put(client, sts);
+        }
+        return client;
     }
 
-    private AwsCredentialsProvider credentials(AppSettings s) {
+    private AwsCredentialsProvider credentials(AppSettings s, StsClient sts) {
         return switch (s.authType()) {
             case KEYS -> StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(s.accessKey(), s.secretKey()));
-            case RESOURCE -> relayIdentity();
-            case ROLE -> assumeRole(s);
+            case RESOURCE -> sharedRelayIdentity();
+            case ROLE -> assumeRole(s, sts);
         };
+    }
+
+    /**
+     * The relay's own identity as every client may hold it: a view that cannot be closed, so
+     * that closing one app's client (the SDK closes the provider it was given) leaves the
+     * identity working for all the others.
+     */
+    private AwsCredentialsProvider sharedRelayIdentity() {
+        AwsCredentialsProvider identity = relayIdentity();
+        return identity::resolveCredentials;
     }
 
     private AwsCredentialsProvider relayIdentity() {
@@ -244,17 +289,21 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
         return relayIdentity;
     }
 
-    private AwsCredentialsProvider assumeRole(AppSettings s) {
+    private StsClient stsClient(AppSettings s) {
         StsClientBuilder sts = StsClient.builder()
                 .httpClient(http)
                 .region(Region.of(s.topicArn().region()))
-                .credentialsProvider(relayIdentity());
+                .credentialsProvider(sharedRelayIdentity());
         if (options.stsEndpoint() != null && !options.stsEndpoint().isBlank()) {
             sts.endpointOverride(URI.create(options.stsEndpoint()));
         }
+        return sts.build();
+    }
+
+    private AwsCredentialsProvider assumeRole(AppSettings s, StsClient sts) {
         // The provider refreshes the session before it expires, in the background.
         return StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(sts.build())
+                .stsClient(sts)
                 .asyncCredentialUpdateEnabled(true)
                 .refreshRequest(r -> r.roleArn(s.roleArn())
                         .roleSessionName("sns-relay-" + s.appId())
@@ -275,7 +324,15 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
                 closeQuietly(() -> camel.removeEndpoint(e));
             }
         }
-        closeQuietly(old.client);
+        closeWithCompanion(old.client);
+    }
+
+    private void closeWithCompanion(SnsClient client) {
+        closeQuietly(client);
+        AutoCloseable companion = companions.remove(client);
+        if (companion != null) {
+            closeQuietly(companion);
+        }
     }
 
     /**

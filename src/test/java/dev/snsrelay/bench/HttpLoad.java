@@ -53,6 +53,8 @@ final class HttpLoad implements Load {
         for (int t = 0; t < connections; t++) {
             Thread sender = new Thread(() -> send(plan, c, next, start, deadline),
                     "bench-http-" + t);
+            // A sender stuck on a dead connection must not keep the benchmark from exiting.
+            sender.setDaemon(true);
             sender.start();
             senders.add(sender);
         }
@@ -94,7 +96,8 @@ final class HttpLoad implements Load {
                         conn.close();
                         conn = null;
                     }
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // RuntimeException: an answer the parser could not read.
                     c.failed(e.toString());
                     if (conn != null) {
                         conn.close();

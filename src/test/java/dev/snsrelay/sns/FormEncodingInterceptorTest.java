@@ -18,6 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -33,6 +37,10 @@ class FormEncodingInterceptorTest {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** Answers the first request with a 503 when set, to see what a retry sends. */
+    private volatile boolean failFirst;
+    /** What the interceptors after ours saw: parameters left on the request, body present. */
+    private final List<String> probed = new CopyOnWriteArrayList<>();
     private HttpServer server;
 
     @BeforeEach
@@ -46,6 +54,11 @@ class FormEncodingInterceptorTest {
                     exchange.getRequestHeaders().getFirst("Content-Length"),
                     signed.find() ? signed.group(1) : null,
                     new String(body, StandardCharsets.UTF_8)));
+            if (failFirst && seen.size() == 1) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             byte[] reply = ("<PublishBatchResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
                     + "<PublishBatchResult><Successful><member><Id>0</Id><MessageId>m-0</MessageId>"
                     + "</member><member><Id>1</Id><MessageId>m-1</MessageId></member></Successful>"
@@ -77,9 +90,27 @@ class FormEncodingInterceptorTest {
         assertThat(seen.get(0).signedHeaders()).contains("content-type");
         assertThat(withInterceptor.successful()).hasSize(2);
         assertThat(withInterceptor.successful()).isEqualTo(sdkAlone.successful());
+        // The body was made by the relay's encoder, not left for the SDK to make.
+        assertThat(probed).containsExactly("parameters=0 body=true", "parameters=10 body=false");
+    }
+
+    @Test
+    void a_retried_publish_sends_the_same_body_again() {
+        failFirst = true;
+
+        PublishBatchResponse response = publish(true, 2);
+
+        assertThat(response.successful()).hasSize(2);
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1).body()).isEqualTo(seen.get(0).body()).isNotEmpty();
+        assertThat(seen.get(1).contentLength()).isEqualTo(seen.get(0).contentLength());
     }
 
     private PublishBatchResponse publish(boolean interceptor) {
+        return publish(interceptor, 1);
+    }
+
+    private PublishBatchResponse publish(boolean interceptor, int attempts) {
         try (SnsClient sns = SnsClient.builder()
                 .httpClient(ApacheHttpClient.create())
                 .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
@@ -90,6 +121,16 @@ class FormEncodingInterceptorTest {
                     if (interceptor) {
                         c.addExecutionInterceptor(new FormEncodingInterceptor());
                     }
+                    c.addExecutionInterceptor(new ExecutionInterceptor() {
+                        @Override
+                        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest ctx,
+                                ExecutionAttributes attributes) {
+                            probed.add("parameters=" + ctx.httpRequest().numRawQueryParameters()
+                                    + " body=" + ctx.requestBody().isPresent());
+                            return ctx.httpRequest();
+                        }
+                    });
+                    c.retryStrategy(r -> r.maxAttempts(attempts));
                 })
                 .build()) {
             Map<String, MessageAttributeValue> type = Map.of("event_type", MessageAttributeValue
