@@ -164,8 +164,11 @@ public final class Benchmark {
             }
         }
         names.add(Scenario.BASELINE);
-        if (names.contains("http-1app-1kb-half-rate")) {
-            names.add(Scenario.HALF_RATE_SOURCE);
+        names.add(Scenario.BASELINE_AGAIN);
+        for (Scenario s : Scenario.all()) {
+            if (s.kind() == Scenario.Kind.HALF_RATE && names.contains(s.name())) {
+                names.add(s.rateSource());
+            }
         }
         return Scenario.all().stream().filter(s -> names.contains(s.name())).toList();
     }
@@ -243,7 +246,7 @@ public final class Benchmark {
                     (t1 - t0) / 1e9, warmed, (System.nanoTime() - t1) / 1e9);
             for (Scenario s : group) {
                 double rate = s.kind() == Scenario.Kind.HALF_RATE
-                        ? find(Scenario.HALF_RATE_SOURCE).m().perSecond() / 2 : 0;
+                        ? find(s.rateSource()).m().perSecond() / 2 : 0;
                 report(measure(s, relay, target, apps, rate), plan);
             }
             // The data folder is thrown away: no need to wait for a graceful stop.
@@ -394,7 +397,9 @@ public final class Benchmark {
 
     /** Results in catalogue order, relay rates as a fraction of the SDK loop's. */
     private List<Result> withRatios(List<Scenario> plan) {
-        double baseline = find(Scenario.BASELINE).m().perSecond();
+        // The better of the two loop runs: the relay is held to the loop at its fastest.
+        double baseline = Math.max(find(Scenario.BASELINE).m().perSecond(),
+                find(Scenario.BASELINE_AGAIN).m().perSecond());
         return plan.stream().map(s -> find(s.name())).map(r -> r.withRatio(
                 r.scenario().sink().equals("sink") && baseline > 0
                         ? r.m().perSecond() / baseline : null)).toList();
