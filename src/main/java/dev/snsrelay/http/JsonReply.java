@@ -1,5 +1,7 @@
 package dev.snsrelay.http;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -18,7 +20,7 @@ public final class JsonReply {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         // A length rather than chunked encoding: one frame less for every webhook answer.
-        byte[] json = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
         out.setHeader(Exchange.CONTENT_LENGTH, json.length);
         out.setBody(json);
     }

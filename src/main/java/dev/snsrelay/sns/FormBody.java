@@ -1,5 +1,6 @@
 package dev.snsrelay.sns;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,7 @@ import java.util.Map;
  */
 final class FormBody {
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(
-            java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final boolean[] AS_IS = new boolean[128];
 
     static {
