@@ -179,16 +179,11 @@ public final class Benchmark {
                 events, options.sdkThreads);
         // Warmed up as a relay is, until this JVM's compilers (the loop's and the sink's) are
         // quiet.
-        long pid = ProcessHandle.current().pid();
-        long end = System.nanoTime() + options.groupWarmUpTime().toNanos();
-        double jitCores;
-        do {
-            long jit0 = RelayMonitor.jitCpuNanos(pid);
-            long t0 = System.nanoTime();
+        untilCompiled(ProcessHandle.current().pid(), options.groupWarmUpTime(), () -> {
             sink.reset(200_000);
-            loop.run(new Plan(0, 200_000, options.warmUpRound(), 0, null, 0));
-            jitCores = (RelayMonitor.jitCpuNanos(pid) - jit0) / (double) (System.nanoTime() - t0);
-        } while (jitCores >= 0.1 && System.nanoTime() < end);
+            return loop.run(new Plan(0, 200_000, options.warmUpRound(), 0, null, 0))
+                    .accepted();
+        });
 
         int max = maxEvents(s);
         sink.reset(max + 1000);
@@ -274,13 +269,25 @@ public final class Benchmark {
      */
     private long warmUntilCompiled(Scenario s, RelayProcess relay, SnsSink target,
             List<String> apps, Duration max) throws InterruptedException {
+        return untilCompiled(relay.pid(), max,
+                () -> warmUp(s, relay, target, apps, options.warmUpRound(), 100_000));
+    }
+
+    /** One warm-up round; returns how many events it sent. */
+    private interface WarmUpRound {
+        long run() throws InterruptedException;
+    }
+
+    /** Rounds until process {@code pid}'s JIT compilers go quiet, or {@code max} is up. */
+    private static long untilCompiled(long pid, Duration max, WarmUpRound round)
+            throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         long warmed = 0;
         while (true) {
-            long jit0 = RelayMonitor.jitCpuNanos(relay.pid());
+            long jit0 = RelayMonitor.jitCpuNanos(pid);
             long t0 = System.nanoTime();
-            warmed += warmUp(s, relay, target, apps, options.warmUpRound(), 100_000);
-            double jitCores = (RelayMonitor.jitCpuNanos(relay.pid()) - jit0)
+            warmed += round.run();
+            double jitCores = (RelayMonitor.jitCpuNanos(pid) - jit0)
                     / (double) (System.nanoTime() - t0);
             if (jitCores < 0.1 || System.nanoTime() >= end) {
                 if (jitCores >= 0.1) {

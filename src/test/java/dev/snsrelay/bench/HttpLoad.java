@@ -7,10 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,24 +47,9 @@ final class HttpLoad implements Load {
         AtomicLong next = new AtomicLong();
         long start = System.nanoTime();
         long deadline = start + plan.maxTime().toNanos();
-        List<Thread> senders = new ArrayList<>();
-        for (int t = 0; t < connections; t++) {
-            Thread sender = new Thread(() -> send(plan, c, next, start, deadline),
-                    "bench-http-" + t);
-            // A sender stuck on a dead connection must not keep the benchmark from exiting.
-            sender.setDaemon(true);
-            sender.start();
-            senders.add(sender);
-        }
-        for (Thread sender : senders) {
-            // Every read has a timeout, so the last requests end within it.
-            sender.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime()))
-                    + READ_TIMEOUT_MS + 30_000);
-            if (sender.isAlive()) {
-                c.failed("a sender was still waiting for an answer after the read timeout");
-                sender.interrupt();
-            }
-        }
+        // Every read has a timeout, so the last requests end within it.
+        Senders.run(connections, "bench-http", deadline, READ_TIMEOUT_MS + 30_000, c,
+                () -> send(plan, c, next, start, deadline));
         return c.result();
     }
 

@@ -1,9 +1,7 @@
 package dev.snsrelay.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.jms.DeliveryMode;
@@ -56,17 +54,9 @@ final class JmsLoad implements Load {
             // As the README advises producers: above Artemis's default of 100 KB a message is
             // streamed and stored as a file of its own, about ten times the work.
             cf.setMinLargeMessageSize(LARGE_MESSAGE_BYTES);
-            List<Thread> producers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread p = new Thread(() -> produce(cf, plan, next, c, start, deadline),
-                        "bench-jms-producer-" + t);
-                p.start();
-                producers.add(p);
-            }
-            for (Thread p : producers) {
-                // A send blocks at most for the client's call timeout (30 s by default).
-                p.join(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 60_000);
-            }
+            // A send blocks at most for the client's call timeout (30 s by default).
+            Senders.run(threads, "bench-jms-producer", deadline, 60_000, c,
+                    () -> produce(cf, plan, next, c, start, deadline));
         }
         return c.result();
     }

@@ -2,10 +2,7 @@ package dev.snsrelay.bench;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,31 +46,23 @@ final class SdkLoop implements Load {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIABENCHLOOP", "bench-loop-secret")))
                 .build()) {
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread w = new Thread(() -> {
-                    for (long i = next.getAndIncrement(); i < plan.maxEvents()
-                            && plan.awaitTurn(i, c.sent.get(), start, deadline);
-                            i = next.getAndIncrement()) {
-                        long sentAt = SnsSink.nowMicros();
-                        String message = new String(events.render(plan.firstSeq() + i, sentAt),
-                                StandardCharsets.US_ASCII);
-                        c.sending(sentAt);
-                        try {
-                            sns.publish(b -> b.topicArn(topicArn).message(message)
-                                    .messageAttributes(attributes));
-                            c.accepted();
-                        } catch (RuntimeException e) {
-                            c.failed(e.toString());
-                        }
+            Senders.run(threads, "bench-sdk-loop", deadline, 60_000, c, () -> {
+                for (long i = next.getAndIncrement(); i < plan.maxEvents()
+                        && plan.awaitTurn(i, c.sent.get(), start, deadline);
+                        i = next.getAndIncrement()) {
+                    long sentAt = SnsSink.nowMicros();
+                    String message = new String(events.render(plan.firstSeq() + i, sentAt),
+                            StandardCharsets.US_ASCII);
+                    c.sending(sentAt);
+                    try {
+                        sns.publish(b -> b.topicArn(topicArn).message(message)
+                                .messageAttributes(attributes));
+                        c.accepted();
+                    } catch (RuntimeException e) {
+                        c.failed(e.toString());
                     }
-                }, "bench-sdk-loop-" + t);
-                w.start();
-                workers.add(w);
-            }
-            for (Thread w : workers) {
-                w.join(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 60_000);
-            }
+                }
+            });
         }
         return c.result();
     }
