@@ -119,9 +119,10 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("relayMetrics", metrics);
 
         String eventTypeAttribute = prop(props, "relay.sns.event-type-attribute", "event_type");
+        int consumers = intProp(props, "relay.deliver.consumers", 4);
+        int transactionSize = intProp(props, "relay.deliver.transaction-size", 50);
         int maxClients = intProp(props, "relay.sns.max-clients", 2_000);
-        int eventsInFlight = intProp(props, "relay.deliver.consumers", 4)
-                * intProp(props, "relay.deliver.transaction-size", 50);
+        int eventsInFlight = consumers * transactionSize;
         if (maxClients < eventsInFlight) {
             // A lower cap would close clients that events of open transactions still need.
             throw new IllegalArgumentException("relay.sns.max-clients (" + maxClients
@@ -163,9 +164,9 @@ public final class RelayConfiguration implements CamelConfiguration {
                     brokerOptions.queue(), brokerOptions.deadLetterQueue(), delivery,
                     camel.createProducerTemplate(), classifier, store, metrics,
                     new BatchDeliverer.Options(
-                            intProp(props, "relay.deliver.consumers", 4),
+                            consumers,
                             intProp(props, "relay.deliver.batch-size", 10),
-                            intProp(props, "relay.deliver.transaction-size", 50),
+                            transactionSize,
                             longProp(props, "relay.deliver.transaction-bytes", 4_194_304),
                             longProp(props, "relay.deliver.linger-ms", 5),
                             brokerOptions.maxDeliveryAttempts(),
