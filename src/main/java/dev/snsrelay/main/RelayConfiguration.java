@@ -24,6 +24,7 @@ import dev.snsrelay.deliver.BatchDeliverer;
 import dev.snsrelay.deliver.Delivery;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
+import dev.snsrelay.ingest.QueueWriter;
 import dev.snsrelay.secrets.GeneratedSecret;
 import dev.snsrelay.metrics.RelayMetrics;
 import dev.snsrelay.settings.JdbcAppSettingsStore;
@@ -87,6 +88,16 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.addService(broker, true, true);
         camel.getRegistry().bind("broker", broker);
 
+        // HTTP events go to the queue in groups, one commit for the requests waiting together.
+        QueueWriter queueWriter = new QueueWriter(broker.connectionFactory(),
+                brokerOptions.queue(), new QueueWriter.Options(
+                        intProp(props, "relay.ingest.writers", 2),
+                        intProp(props, "relay.ingest.group-size", 100),
+                        longProp(props, "relay.ingest.group-bytes", 4_194_304)));
+        // Added after the broker: started after it, stopped before it and after the routes.
+        camel.addService(queueWriter, true, true);
+        camel.getRegistry().bind("queueWriter", queueWriter);
+
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(broker.connectionFactory());
         camel.addComponent("jms", jms);
@@ -143,6 +154,14 @@ public final class RelayConfiguration implements CamelConfiguration {
         // A changed or deleted app gets a new client on its next event; the old one goes now.
         store.onChange(clients::forget);
         meters.gauge("relay.sns.clients", clients, SnsClients::liveClients);
+        FunctionCounter.builder("relay.ingest.commits", queueWriter, QueueWriter::commits)
+                .description("Transactions that put HTTP events on the queue")
+                .register(meters);
+        FunctionCounter.builder("relay.ingest.groups_resent", queueWriter,
+                        QueueWriter::resentGroups)
+                .description("Groups of HTTP events sent again one by one because one of them"
+                        + " repeated an X-Webhook-Id")
+                .register(meters);
         FunctionCounter.builder("relay.sns.clients.closed_for_cap", clients,
                         SnsClients::closedForCap)
                 .description("SNS clients closed because more apps were sending than"

@@ -10,6 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 import jakarta.jms.Connection;
@@ -188,6 +194,30 @@ class IngestHardeningEndToEndTest {
         relay.postEvent("open-app", bytes(after), "dup-webhook-2");
         await().atMost(ARRIVAL).until(() -> topic.bodies().contains(after));
         assertThat(topic.bodies().stream().filter(event::equals)).hasSize(1);
+    }
+
+    @Test
+    void concurrent_senders_resending_ids_get_202_each_and_one_publish_per_id() throws Exception {
+        // Resends land in the same moment as new events, so they share the broker's commit
+        // groups: a repeated id must cost neither the new events nor the resent one.
+        List<RunningRelay.Post> posts = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 40; i++) {
+                posts.add(new RunningRelay.Post("open-app",
+                        "{\"type\":\"message.new\",\"cid\":\"messaging:burst\",\"n\":" + i
+                                + "}", "burst-" + i));
+            }
+        }
+        Collections.shuffle(posts, new Random(7));
+        assertThat(relay.postAll(posts)).containsOnly(202);
+
+        Set<String> expected = posts.stream().map(RunningRelay.Post::body)
+                .collect(Collectors.toSet());
+        await().atMost(ARRIVAL).until(() -> topic.bodies().containsAll(expected));
+        String after = "{\"type\":\"message.new\",\"cid\":\"messaging:burst\",\"after\":1}";
+        relay.postEvent("open-app", bytes(after), "burst-after");
+        await().atMost(ARRIVAL).until(() -> topic.bodies().contains(after));
+        assertThat(topic.bodies().stream().filter(expected::contains)).hasSize(40);
     }
 
     @Test

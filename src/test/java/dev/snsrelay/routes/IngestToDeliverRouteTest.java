@@ -31,8 +31,7 @@ class IngestToDeliverRouteTest extends RouteTestSupport {
     void adviseRoutes() throws Exception {
         AdviceWith.adviceWith(context, "ingest-http", route -> {
             route.replaceFromWith("direct:ingest");
-            // The queue is the route's only JMS producer.
-            route.weaveByToUri("jms:queue:*").replace().to("mock:queue");
+            route.weaveById("queue-event").replace().to("mock:queue");
         });
         AdviceWith.adviceWith(context, "deliver", route -> {
             route.replaceFromWith("direct:deliver");

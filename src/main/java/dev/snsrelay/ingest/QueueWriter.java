@@ -1,0 +1,311 @@
+package dev.snsrelay.ingest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.TransactionRolledBackException;
+
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts accepted HTTP events on the queue in groups: the requests waiting at the same moment are
+ * sent in one JMS transaction and made durable by one commit, and each request returns once the
+ * commit that holds its event is done. One send and one disk sync per request is what used to
+ * bound HTTP ingest; a group costs the broker one commit for dozens of events.
+ *
+ * <p>Resent events (the same duplicate id, from X-Webhook-Id) are handled in two places. Artemis
+ * refuses a whole transaction when one of its messages repeats an id it has committed before, so
+ * such a group is sent again one event at a time, outside a transaction, where the broker drops
+ * just the repeated event. It does not compare ids between transactions still open, so a resend
+ * arriving while its original waits or is being sent is not queued at all: it gets the
+ * original's outcome. Any other failure fails every request of the group: none of them is
+ * answered 202.
+ */
+public final class QueueWriter extends ServiceSupport {
+
+    /**
+     * @param writers   threads sending groups, each with its own session; a second one sends
+     *                  the next group while the first waits for its commit
+     * @param groupSize most events in one transaction
+     * @param groupChars most body characters in one transaction (large events make small groups)
+     */
+    public record Options(int writers, int groupSize, long groupChars) {
+        public Options {
+            if (writers < 1 || groupSize < 1 || groupChars < 1) {
+                throw new IllegalArgumentException("relay.ingest.writers, group-size and"
+                        + " group-bytes must be at least 1");
+            }
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueWriter.class);
+    private static final long POLL_MS = 200;
+
+    private final ConnectionFactory connections;
+    private final String queue;
+    private final Options options;
+    private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    /** Duplicate ids of the events waiting or being sent, so a racing resend is not queued. */
+    private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder resentGroups = new LongAdder();
+    private volatile boolean running;
+
+    public QueueWriter(ConnectionFactory connections, String queue, Options options) {
+        this.connections = connections;
+        this.queue = queue;
+        this.options = options;
+    }
+
+    /**
+     * Queues the exchange's text body with its String headers as message properties, and
+     * returns once the broker has it on disk. Throws when it could not be queued.
+     */
+    public void write(Exchange exchange) throws Exception {
+        Map<String, Object> headers = exchange.getIn().getHeaders();
+        Map<String, String> properties = new HashMap<>(headers.size() * 2);
+        headers.forEach((k, v) -> {
+            if (v instanceof String s) {
+                properties.put(k, s);
+            }
+        });
+        Pending p = new Pending(exchange.getIn().getBody(String.class), properties);
+        if (!running) {
+            throw new QueueUnavailableException("the relay is stopping");
+        }
+        String id = properties.get(HttpIngest.DUPLICATE_ID);
+        if (id != null) {
+            // The broker checks an id against the transactions already committed, not against
+            // those still open: a resend racing its original shares the original's fate.
+            Pending original = inFlight.putIfAbsent(id, p);
+            if (original != null) {
+                await(original);
+                return;
+            }
+        }
+        try {
+            waiting.add(p);
+            if (!running && waiting.remove(p)) {
+                // Stopped between the check and the add, after the writers left: not sent.
+                throw new QueueUnavailableException("the relay is stopping");
+            }
+            await(p);
+        } finally {
+            if (id != null) {
+                // Committed by now, so the broker itself drops any later resend.
+                inFlight.remove(id, p);
+            }
+        }
+    }
+
+    private static void await(Pending p) throws Exception {
+        try {
+            p.done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** Groups committed so far. */
+    public long commits() {
+        return commits.sum();
+    }
+
+    /** Groups the broker rolled back (a repeated duplicate id) and that were sent one by one. */
+    public long resentGroups() {
+        return resentGroups.sum();
+    }
+
+    /** Events waiting for a writer; for tests. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    @Override
+    protected void doStart() {
+        running = true;
+        for (int i = 1; i <= options.writers(); i++) {
+            Thread t = new Thread(this::work, "ingest-writer-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        running = false;
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        threads.clear();
+        // The routes stopped first, so this is only ever a request that raced the stop.
+        for (Pending p; (p = waiting.poll()) != null;) {
+            p.done.completeExceptionally(new QueueUnavailableException("the relay is stopping"));
+        }
+    }
+
+    private void work() {
+        List<Pending> group = new ArrayList<>(options.groupSize());
+        long backoffMs = 100;
+        while (running) {
+            try (Connection c = connections.createConnection()) {
+                Session grouped = c.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer groupedProducer = producer(grouped);
+                Session single = null;
+                MessageProducer singleProducer = null;
+                backoffMs = 100;
+                while (running) {
+                    if (!take(group)) {
+                        continue;
+                    }
+                    try {
+                        for (Pending p : group) {
+                            groupedProducer.send(p.message(grouped));
+                        }
+                        grouped.commit();
+                        commits.increment();
+                        group.forEach(p -> p.done.complete(null));
+                    } catch (JMSException e) {
+                        if (!repeatedId(e)) {
+                            throw e;
+                        }
+                        grouped.rollback();
+                        LOG.debug("A group of {} held a repeated X-Webhook-Id; sending it one by"
+                                + " one", group.size());
+                        resentGroups.increment();
+                        if (single == null) {
+                            single = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                            singleProducer = producer(single);
+                        }
+                        for (Pending p : group) {
+                            singleProducer.send(p.message(single));
+                            p.done.complete(null);
+                        }
+                    }
+                    group.clear();
+                }
+            } catch (JMSException | RuntimeException e) {
+                // Those already waiting would wait for the reconnection: they are answered now
+                // and their senders retry.
+                for (Pending p; (p = waiting.poll()) != null;) {
+                    group.add(p);
+                }
+                fail(group, e);
+                LOG.warn("Ingest could not queue {} event(s): {}: {}; answered 503, reconnecting"
+                        + " in {} ms", group.size(), e.getClass().getSimpleName(),
+                        e.getMessage(), backoffMs);
+                group.clear();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+                backoffMs = Math.min(backoffMs * 2, 2_000);
+            }
+        }
+    }
+
+    /**
+     * Whether the broker refused the group because one of its events repeats a duplicate id:
+     * at the send, or at the commit of a transaction it marked rollback-only.
+     */
+    static boolean repeatedId(JMSException e) {
+        if (e instanceof TransactionRolledBackException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ActiveMQDuplicateIdException) {
+                return true;
+            }
+        }
+        return e.getLinkedException() instanceof ActiveMQDuplicateIdException;
+    }
+
+    private MessageProducer producer(Session s) throws JMSException {
+        MessageProducer producer = s.createProducer(s.createQueue(queue));
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        return producer;
+    }
+
+    /** Waits briefly for a first event, then adds those already waiting, within the limits. */
+    private boolean take(List<Pending> group) {
+        Pending first;
+        try {
+            first = waiting.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return false;
+        }
+        if (first == null) {
+            return false;
+        }
+        group.add(first);
+        long chars = first.chars();
+        while (group.size() < options.groupSize() && chars < options.groupChars()) {
+            Pending next = waiting.poll();
+            if (next == null) {
+                break;
+            }
+            group.add(next);
+            chars += next.chars();
+        }
+        return true;
+    }
+
+    private static void fail(List<Pending> group, Exception cause) {
+        QueueUnavailableException e = new QueueUnavailableException(
+                cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        group.forEach(p -> p.done.completeExceptionally(e));
+    }
+
+    /** The queue did not take an event; the request is answered 503 and may be retried. */
+    public static final class QueueUnavailableException extends Exception {
+        QueueUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** One request's event, and what it waits on. */
+    private static final class Pending {
+        private final String body;
+        private final Map<String, String> properties;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Pending(String body, Map<String, String> properties) {
+            this.body = body;
+            this.properties = properties;
+        }
+
+        long chars() {
+            return body == null ? 0 : body.length();
+        }
+
+        TextMessage message(Session s) throws JMSException {
+            TextMessage m = s.createTextMessage(body);
+            for (Map.Entry<String, String> e : properties.entrySet()) {
+                m.setStringProperty(e.getKey(), e.getValue());
+            }
+            return m;
+        }
+    }
+}
