@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -49,12 +50,13 @@ public final class QueueWriter extends ServiceSupport {
      *                  the next group while the first waits for its commit
      * @param groupSize most events in one transaction
      * @param groupChars most body characters in one transaction (large events make small groups)
+     * @param timeoutMs  how long a request waits for its commit before it is answered 503
      */
-    public record Options(int writers, int groupSize, long groupChars) {
+    public record Options(int writers, int groupSize, long groupChars, long timeoutMs) {
         public Options {
-            if (writers < 1 || groupSize < 1 || groupChars < 1) {
-                throw new IllegalArgumentException("relay.ingest.writers, group-size and"
-                        + " group-bytes must be at least 1");
+            if (writers < 1 || groupSize < 1 || groupChars < 1 || timeoutMs < 1) {
+                throw new IllegalArgumentException("relay.ingest.writers, group-size,"
+                        + " group-bytes and queue-timeout-ms must be at least 1");
             }
         }
     }
@@ -104,27 +106,30 @@ public final class QueueWriter extends ServiceSupport {
                 await(original);
                 return;
             }
+            // Only once the outcome is known: then a later resend is the broker's to drop, or
+            // the original was not queued. Not when this request stops waiting (a timeout).
+            p.done.whenComplete((ok, failed) -> inFlight.remove(id, p));
         }
-        try {
-            waiting.add(p);
-            if (!running && waiting.remove(p)) {
-                // Stopped between the check and the add, after the writers left: not sent.
-                throw new QueueUnavailableException("the relay is stopping");
-            }
-            await(p);
-        } finally {
-            if (id != null) {
-                // Committed by now, so the broker itself drops any later resend.
-                inFlight.remove(id, p);
-            }
+        waiting.add(p);
+        if (!running && waiting.remove(p)) {
+            // Stopped between the check and the add, after the writers left: not sent.
+            QueueUnavailableException e = new QueueUnavailableException("the relay is stopping");
+            p.done.completeExceptionally(e);
+            throw e;
         }
+        await(p);
     }
 
-    private static void await(Pending p) throws Exception {
+    private void await(Pending p) throws Exception {
         try {
-            p.done.get();
+            p.done.get(options.timeoutMs(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            // The broker is not taking events (a full disk, a lost external broker): the
+            // sender retries rather than every worker thread waiting here.
+            throw new QueueUnavailableException("the broker did not confirm the event within "
+                    + options.timeoutMs() + " ms");
         }
     }
 
@@ -189,13 +194,18 @@ public final class QueueWriter extends ServiceSupport {
                         commits.increment();
                         group.forEach(p -> p.done.complete(null));
                     } catch (JMSException e) {
-                        if (!repeatedId(e)) {
+                        // A refused repeated id, or a transaction failover rolled back: either
+                        // way nothing of the group is queued, and one by one is safe.
+                        boolean repeated = repeatedId(e);
+                        if (!repeated && !(e instanceof TransactionRolledBackException)) {
                             throw e;
                         }
                         grouped.rollback();
-                        LOG.debug("A group of {} held a repeated X-Webhook-Id; sending it one by"
-                                + " one", group.size());
-                        resentGroups.increment();
+                        if (repeated) {
+                            LOG.debug("A group of {} held a repeated X-Webhook-Id; sending it"
+                                    + " one by one", group.size());
+                            resentGroups.increment();
+                        }
                         if (single == null) {
                             single = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                             singleProducer = producer(single);
@@ -207,9 +217,10 @@ public final class QueueWriter extends ServiceSupport {
                     }
                     group.clear();
                 }
-            } catch (JMSException | RuntimeException e) {
-                // Those already waiting would wait for the reconnection: they are answered now
-                // and their senders retry.
+            } catch (Throwable e) {
+                // An Error too (a heap exhausted by large events): the thread lives on, and no
+                // request waits for a group it will never finish. Those already waiting would
+                // wait for the reconnection: they are answered now and their senders retry.
                 for (Pending p; (p = waiting.poll()) != null;) {
                     group.add(p);
                 }
@@ -225,13 +236,10 @@ public final class QueueWriter extends ServiceSupport {
     }
 
     /**
-     * Whether the broker refused the group because one of its events repeats a duplicate id:
-     * at the send, or at the commit of a transaction it marked rollback-only.
+     * Whether the broker refused the group because one of its events repeats a duplicate id it
+     * has committed before (at the commit of the transaction it marked rollback-only).
      */
     static boolean repeatedId(JMSException e) {
-        if (e instanceof TransactionRolledBackException) {
-            return true;
-        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ActiveMQDuplicateIdException) {
                 return true;
@@ -272,7 +280,7 @@ public final class QueueWriter extends ServiceSupport {
         return true;
     }
 
-    private static void fail(List<Pending> group, Exception cause) {
+    private static void fail(List<Pending> group, Throwable cause) {
         QueueUnavailableException e = new QueueUnavailableException(
                 cause.getClass().getSimpleName() + ": " + cause.getMessage());
         group.forEach(p -> p.done.completeExceptionally(e));

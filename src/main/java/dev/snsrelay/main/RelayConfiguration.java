@@ -93,7 +93,8 @@ public final class RelayConfiguration implements CamelConfiguration {
                 brokerOptions.queue(), new QueueWriter.Options(
                         intProp(props, "relay.ingest.writers", 2),
                         intProp(props, "relay.ingest.group-size", 100),
-                        longProp(props, "relay.ingest.group-bytes", 4_194_304)));
+                        longProp(props, "relay.ingest.group-bytes", 4_194_304),
+                        longProp(props, "relay.ingest.queue-timeout-ms", 15_000)));
         // Added after the broker: started after it, stopped before it and after the routes.
         camel.addService(queueWriter, true, true);
         camel.getRegistry().bind("queueWriter", queueWriter);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -127,6 +128,33 @@ class QueueWriterTest {
     }
 
     @Test
+    void a_write_the_broker_does_not_confirm_in_time_fails_and_its_resend_is_not_queued_twice()
+            throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        QueueWriter writer = started(gated(broker.connectionFactory(), gate), 2, 300);
+        assertThatThrownBy(() -> writer.write(event("{\"slow\":1}", "slow-1")))
+                .isInstanceOf(QueueWriter.QueueUnavailableException.class)
+                .hasMessageContaining("300 ms");
+        // The sender retries while the first attempt is still waiting for the broker.
+        CompletableFuture<Void> resend = CompletableFuture.runAsync(
+                () -> write(writer, event("{\"slow\":1}", "slow-1")));
+        gate.countDown();
+        resend.get(30, TimeUnit.SECONDS);
+
+        assertThat(drain(3)).extracting(TextMessage::getText).containsExactly("{\"slow\":1}");
+    }
+
+    @Test
+    void a_writer_that_meets_an_error_keeps_serving() throws Exception {
+        ConnectionFactory target = broker.connectionFactory();
+        AtomicInteger calls = new AtomicInteger();
+        QueueWriter writer = started(failingOnce(target, calls), 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 2);
+        writer.write(event("{\"after\":1}", "after-1"));
+        assertThat(drain(1)).extracting(TextMessage::getText).containsExactly("{\"after\":1}");
+    }
+
+    @Test
     void a_stopped_writer_refuses_writes() {
         QueueWriter writer = started(broker.connectionFactory(), 1);
         writer.stop();
@@ -136,8 +164,12 @@ class QueueWriterTest {
     }
 
     private QueueWriter started(ConnectionFactory factory, int threads) {
+        return started(factory, threads, 30_000);
+    }
+
+    private QueueWriter started(ConnectionFactory factory, int threads, long timeoutMs) {
         QueueWriter w = new QueueWriter(factory, QUEUE,
-                new QueueWriter.Options(threads, 100, 4_194_304));
+                new QueueWriter.Options(threads, 100, 4_194_304, timeoutMs));
         w.start();
         writers.add(w);
         return w;
@@ -180,15 +212,36 @@ class QueueWriterTest {
 
     /** A factory whose connections wait for the gate. */
     private static ConnectionFactory gated(ConnectionFactory target, CountDownLatch gate) {
+        return connecting(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return target.createConnection();
+        });
+    }
+
+    /** A factory whose first connection attempt throws an Error, as a heap exhausted would. */
+    private static ConnectionFactory failingOnce(ConnectionFactory target,
+            AtomicInteger calls) {
+        return connecting(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("simulated");
+            }
+            return target.createConnection();
+        });
+    }
+
+    private interface Connect {
+        Connection connect() throws JMSException;
+    }
+
+    private static ConnectionFactory connecting(Connect connect) {
         return new ConnectionFactory() {
             @Override
             public Connection createConnection() throws JMSException {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return target.createConnection();
+                return connect.connect();
             }
 
             @Override
