@@ -188,7 +188,7 @@ public final class RelayConfiguration implements CamelConfiguration {
                             intProp(props, "relay.deliver.batch-size", 10),
                             transactionSize,
                             longProp(props, "relay.deliver.transaction-bytes", 4_194_304),
-                            longProp(props, "relay.deliver.linger-ms", 5),
+                            longProp(props, "relay.deliver.linger-ms", 2),
                             brokerOptions.maxDeliveryAttempts(),
                             brokerOptions.redeliveryDelayMs(),
                             brokerOptions.redeliveryMultiplier(),
