@@ -25,6 +25,7 @@ import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AuthType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.BeanRepository;
 import org.apache.camel.support.DefaultRegistry;
 import org.slf4j.Logger;
@@ -51,6 +52,8 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnsClients.class);
     private static final String BEAN_PREFIX = "sns-client-";
+    /** Room in Camel's endpoint caches for the endpoints that are not SNS clients' own. */
+    private static final int OTHER_ENDPOINTS = 200;
     /** Stateless; shared by every client. */
     private static final FormEncodingInterceptor FORM_BODY = new FormEncodingInterceptor();
     private static final Pattern CLIENT_REF =
@@ -86,6 +89,7 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
         this.camel = camel;
         this.options = options;
         this.factory = factory != null ? factory : this::build;
+        sizeEndpointCaches(camel, options.maxClients());
         // The clients are served from this repository rather than bound in Camel's default
         // map, which is not safe for the concurrent binds of several delivery workers. A bare
         // registry without repositories (some test contexts) gets locked binds instead.
@@ -111,6 +115,32 @@ public final class SnsClients implements AutoCloseable, BeanRepository {
                 .connectionTimeout(options.attemptTimeout())
                 .socketTimeout(options.attemptTimeout())
                 .build();
+    }
+
+    /**
+     * Each open client has its aws2-sns endpoint and producer, made by the routes' toD. Camel
+     * keeps 1,000 of each by default and drops the least recently used past that: a relay
+     * serving more apps, which take turns, built an endpoint for every publish. Sized before the
+     * context starts, after which Camel no longer reads these options; a larger value an
+     * integrator set in {@code camel.main.global-options} stands.
+     */
+    private static void sizeEndpointCaches(CamelContext camel, int maxClients) {
+        int wanted = maxClients + OTHER_ENDPOINTS;
+        for (String option : List.of(Exchange.MAXIMUM_ENDPOINT_CACHE_SIZE,
+                Exchange.MAXIMUM_CACHE_POOL_SIZE)) {
+            String set = camel.getGlobalOptions().get(option);
+            if (set == null || parsedOrZero(set) < wanted) {
+                camel.getGlobalOptions().put(option, String.valueOf(wanted));
+            }
+        }
+    }
+
+    private static int parsedOrZero(String number) {
+        try {
+            return Integer.parseInt(number.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The registry name of the client for these settings, creating it if they changed. */

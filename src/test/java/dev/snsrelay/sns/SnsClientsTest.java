@@ -7,13 +7,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.snsrelay.settings.AppSettings;
 import dev.snsrelay.settings.AuthType;
 import dev.snsrelay.settings.TopicArn;
+import org.apache.camel.Endpoint;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 
 class SnsClientsTest {
 
@@ -24,6 +32,16 @@ class SnsClientsTest {
         @Override
         public String serviceName() {
             return "sns";
+        }
+
+        @Override
+        public PublishBatchResponse publishBatch(PublishBatchRequest request) {
+            return PublishBatchResponse.builder()
+                    .successful(request.publishBatchRequestEntries().stream()
+                            .map(e -> PublishBatchResultEntry.builder().id(e.id())
+                                    .messageId("m-" + e.id()).build())
+                            .toList())
+                    .build();
         }
 
         @Override
@@ -109,6 +127,57 @@ class SnsClientsTest {
             assertThat(made.get(1).closed).isFalse();
             assertThat(camel.getRegistry().lookupByName(first)).isNull();
             assertThat(clients.liveClients()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void apps_beyond_the_thousand_camel_caches_by_default_keep_one_sns_endpoint_each() throws Exception {
+        int apps = 1_200;
+        AtomicInteger endpointsMade = new AtomicInteger();
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+                SnsClients clients = clients(camel, Duration.ZERO, 2_000)) {
+            camel.addLifecycleStrategy(new LifecycleStrategySupport() {
+                @Override
+                public void onEndpointAdd(Endpoint endpoint) {
+                    if (endpoint.getEndpointUri().startsWith("aws2-sns:")) {
+                        endpointsMade.incrementAndGet();
+                    }
+                }
+            });
+            // The shape of the publish-batch route in routes/deliver.camel.yaml.
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:publish-batch")
+                            .toD("aws2-sns:${exchangeProperty.relayTopicArn}"
+                                    + "?amazonSNSClient=#${exchangeProperty.relaySnsClient}"
+                                    + "&autoCreateTopic=false&batchEnabled=true");
+                }
+            });
+            camel.start();
+
+            // Apps take turns, as they do when each sends now and then: twice round them all.
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < apps; i++) {
+                    AppSettings app = app("turn-" + i);
+                    String bean = clients.beanFor(app);
+                    PublishBatchResponse answer = camel.createFluentProducerTemplate()
+                            .to("direct:publish-batch")
+                            .withProcessor(e -> {
+                                e.setProperty("relayTopicArn", app.topicArn().toString());
+                                e.setProperty("relaySnsClient", bean);
+                                e.getMessage().setBody(List.of(PublishBatchRequestEntry.builder()
+                                        .id("0").message("{}").build()));
+                            })
+                            .request(PublishBatchResponse.class);
+                    assertThat(answer.successful()).hasSize(1);
+                }
+            }
+
+            // Each app's endpoint was built once and reused: none was dropped from Camel's
+            // caches and built again for the next event.
+            assertThat(endpointsMade).hasValue(apps);
+            assertThat(made).hasSize(apps);
         }
     }
 
