@@ -13,6 +13,9 @@ const { values: opts } = parseArgs({
     app: { type: "string", default: "demo" },
     queue: { type: "string", default: "demo-consumer" },
     wait: { type: "string", default: "30" },
+    // Each sample's X-Webhook-Id is its file name after this prefix. The relay drops a resent
+    // id, so a second run against the same data/ needs a new prefix to queue the samples again.
+    "id-prefix": { type: "string", default: "" },
   },
 });
 
@@ -31,12 +34,31 @@ async function queuedBodies() {
   return [...q.messages.ready, ...q.messages.delayed, ...q.messages.inflight].map((m) => m.body);
 }
 
+// Bodies counted, not just seen: an earlier run may have left the same sample in the queue.
+function counted(bodies) {
+  const counts = new Map();
+  for (const b of bodies) counts.set(b, (counts.get(b) ?? 0) + 1);
+  return counts;
+}
+
+/** The bodies in the queue now that were not there before, as many times as they are new. */
+async function newBodies() {
+  const left = new Map(before);
+  const fresh = [];
+  for (const b of await queuedBodies()) {
+    const n = left.get(b) ?? 0;
+    if (n > 0) left.set(b, n - 1);
+    else fresh.push(b);
+  }
+  return fresh;
+}
+
 const files = (await readdir(opts.folder)).filter((f) => f.endsWith(".json")).sort();
-const before = new Set(await queuedBodies());
+const before = counted(await queuedBodies());
 const sent = [];
 for (const file of files) {
   const body = await readFile(join(opts.folder, file));
-  const id = file.replace(/\.json$/, "");
+  const id = opts["id-prefix"] + file.replace(/\.json$/, "");
   let status;
   let answer;
   try {
@@ -59,7 +81,7 @@ for (const file of files) {
 const deadline = Date.now() + Number(opts.wait) * 1000;
 let arrived = [];
 for (;;) {
-  arrived = (await queuedBodies()).filter((b) => !before.has(b));
+  arrived = await newBodies();
   const pending = sent.filter((s) => s.status === 202 && s.bytes <= 262144)
     .filter((s) => !arrived.includes(s.text));
   if (pending.length === 0 || Date.now() > deadline) break;
@@ -79,6 +101,12 @@ for (const s of sent) {
 }
 console.log(`\n${sent.length} sent, ${unchanged} arrived unchanged, ${arrived.length} new ` +
   `message(s) in ${opts.queue}.`);
+const accepted = sent.filter((s) => s.status === 202 && s.bytes <= 262144).length;
+if (accepted > 0 && unchanged === 0) {
+  console.log("None arrived: if these X-Webhook-Ids were sent before (an earlier send-samples " +
+    "with the same data/), the relay answered 202 and dropped the resends as duplicates. " +
+    "Send them again under new ids with: ./relay send-samples --id-prefix run2-");
+}
 const metrics = await (await fetch(`${opts.relay}/observe/metrics`)).text();
 console.log("\nRelay counters:");
 for (const line of metrics.split("\n")) {

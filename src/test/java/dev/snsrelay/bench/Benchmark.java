@@ -486,7 +486,7 @@ public final class Benchmark {
         static final String USAGE = String.join("\n",
                 "usage: Benchmark [--quick] [--scenario NAME[,NAME...]] [--seconds N] [options]",
                 "Exits with 3 when events the relay accepted did not reach the sink.",
-                "  --quick            a 1-2 minute run of a few scenarios",
+                "  --quick            8 scenarios with shorter phases, about 4 minutes",
                 "  --scenario NAMES   only these (comma-separated, * as a wildcard);",
                 "                     the SDK loop baseline always runs",
                 "  --seconds N        send phase of each scenario (default 10, quick 5)",
