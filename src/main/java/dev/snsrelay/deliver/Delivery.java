@@ -348,7 +348,7 @@ public Delivery(AppSettingsLookup settings, SnsClients clients, EventJson json,
     }
 
     /** The event's channel when SNS accepts it as a message group id, else the app id. */
-    static String groupId(String channel, String appId) {
+    public static String groupId(String channel, String appId) {
         return channel != null && FIFO_GROUP_ID.matcher(channel).matches() ? channel : appId;
     }
 }

@@ -31,6 +31,8 @@ public final class HttpIngest {
             "x-webhook-id", "content-encoding", "content-type");
     /** JMS message group: events of one FIFO channel are delivered by one consumer, in order. */
     public static final String GROUP_ID = "JMSXGroupID";
+    /** Longest event type accepted; chat event types are a few dozen characters. */
+    static final int MAX_TYPE_CHARS = 255;
 
     private final AppSettingsLookup settings;
     private final EventJson json;
@@ -92,6 +94,12 @@ public final class HttpIngest {
         } catch (InvalidEventException e) {
             throw new IngestRejectedException(400, e.code(), e.getMessage());
         }
+        if (summary.type() != null && summary.type().length() > MAX_TYPE_CHARS) {
+            // The type travels as a message property and an SNS attribute: a long one is a
+            // mistake, and past a few hundred KB the broker cannot store the message at all.
+            throw new IngestRejectedException(400, "type_too_long",
+                    "the event's type is over " + MAX_TYPE_CHARS + " characters");
+        }
         in.removeHeaders("*");
         in.setHeader(Delivery.APP_ID, app);
         in.setHeader(Delivery.EVENT_ID, eventId);
@@ -102,8 +110,8 @@ public final class HttpIngest {
         if (target.topicArn().fifo()) {
             // The broker hands one group's messages to one consumer at a time, in order; that
             // is what keeps a FIFO topic's per-channel order through concurrent delivery.
-            in.setHeader(GROUP_ID, app + ":" + (summary.channel() != null
-                    ? summary.channel() : app));
+            // The group SNS will get, so that an over-long channel never becomes a property.
+            in.setHeader(GROUP_ID, app + ":" + Delivery.groupId(summary.channel(), app));
         }
         if (webhookIdGiven) {
             // The broker drops a second message with the same id (its duplicate-ID cache is
@@ -140,7 +148,8 @@ public final class HttpIngest {
                 e == null ? "unknown cause" : e.getClass().getSimpleName() + ": "
                         + e.getMessage());
         JsonReply.send(exchange, 503, JsonReply.error(mapper, "queue_unavailable",
-                "the event could not be queued; retry later", null));
+                "the queue did not confirm the event; retry later with the same X-Webhook-Id,"
+                        + " which is queued at most once", null));
     }
 
     /** The body as sent, gzip decoded when the request says so, within the ingest cap. */

@@ -23,6 +23,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
 
+import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.deliver.LogText;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * such a group is sent again one event at a time, outside a transaction, where the broker drops
  * just the repeated event. It does not compare ids between transactions still open, so a resend
  * arriving while its original waits or is being sent is not queued at all: it gets the
- * original's outcome. Any other failure fails every request of the group: none of them is
- * answered 202.
+ * original's outcome. An event the broker will not take at all (properties too large for a
+ * journal record) is answered 400 on its own while the rest of its group is queued. A lost
+ * connection fails every request of the group: none of them is answered 202.
  */
 public final class QueueWriter extends ServiceSupport {
 
@@ -83,7 +86,8 @@ public final class QueueWriter extends ServiceSupport {
 
     /**
      * Queues the exchange's text body with its String headers as message properties, and
-     * returns once the broker has it on disk. Throws when it could not be queued.
+     * returns once the broker has it on disk. Throws when it was not confirmed (it may still be
+     * queued when the wait timed out) or the broker refused it.
      */
     public void write(Exchange exchange) throws Exception {
         Map<String, Object> headers = exchange.getIn().getHeaders();
@@ -179,41 +183,13 @@ public final class QueueWriter extends ServiceSupport {
             try (Connection c = connections.createConnection()) {
                 Session grouped = c.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer groupedProducer = producer(grouped);
-                Session single = null;
-                MessageProducer singleProducer = null;
                 backoffMs = 100;
                 while (running) {
                     if (!take(group)) {
                         continue;
                     }
-                    try {
-                        for (Pending p : group) {
-                            groupedProducer.send(p.message(grouped));
-                        }
-                        grouped.commit();
-                        commits.increment();
+                    if (sendGrouped(c, grouped, groupedProducer, group)) {
                         group.forEach(p -> p.done.complete(null));
-                    } catch (JMSException e) {
-                        // A refused repeated id, or a transaction failover rolled back: either
-                        // way nothing of the group is queued, and one by one is safe.
-                        boolean repeated = repeatedId(e);
-                        if (!repeated && !(e instanceof TransactionRolledBackException)) {
-                            throw e;
-                        }
-                        grouped.rollback();
-                        if (repeated) {
-                            LOG.debug("A group of {} held a repeated X-Webhook-Id; sending it"
-                                    + " one by one", group.size());
-                            resentGroups.increment();
-                        }
-                        if (single == null) {
-                            single = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                            singleProducer = producer(single);
-                        }
-                        for (Pending p : group) {
-                            singleProducer.send(p.message(single));
-                            p.done.complete(null);
-                        }
                     }
                     group.clear();
                 }
@@ -236,6 +212,88 @@ public final class QueueWriter extends ServiceSupport {
     }
 
     /**
+     * Sends the group in one transaction; true when it is committed. When one of its events
+     * stops the transaction (a resent id the broker refuses at the commit, or an event the
+     * broker will not take at all), the group is sent again one event at a time instead, and
+     * settled there. Throws when the connection fails.
+     */
+    private boolean sendGrouped(Connection c, Session grouped, MessageProducer producer,
+            List<Pending> group) throws JMSException {
+        try {
+            for (Pending p : group) {
+                producer.send(p.message(grouped));
+            }
+        } catch (JMSException | RuntimeException e) {
+            // Nothing is committed yet; a lost connection makes the rollback throw as well.
+            grouped.rollback();
+            sendOneByOne(c, group);
+            return false;
+        }
+        try {
+            grouped.commit();
+            commits.increment();
+            return true;
+        } catch (JMSException e) {
+            // A refused repeated id, an event too large to store, or a transaction failover
+            // rolled back: either way nothing of the group is queued, and one by one is safe.
+            // Any other commit failure leaves the outcome unknown: the group is answered 503
+            // and its senders retry.
+            boolean repeated = repeatedId(e);
+            if (!repeated && !tooLarge(e) && !(e instanceof TransactionRolledBackException)) {
+                throw e;
+            }
+            grouped.rollback();
+            if (repeated) {
+                LOG.debug("A group of {} held a repeated X-Webhook-Id; sending it one by one",
+                        group.size());
+                resentGroups.increment();
+            }
+            sendOneByOne(c, group);
+            return false;
+        }
+    }
+
+    /**
+     * Sends each event on its own, outside a transaction, where the broker drops just a
+     * repeated id. An event too large for the broker to store is answered 400 alone; any other
+     * failure is the connection's and is thrown.
+     */
+    private void sendOneByOne(Connection c, List<Pending> group) throws JMSException {
+        Session single = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try {
+            MessageProducer producer = producer(single);
+            for (Pending p : group) {
+                try {
+                    producer.send(p.message(single));
+                    p.done.complete(null);
+                } catch (JMSException | RuntimeException e) {
+                    if (!tooLarge(e)) {
+                        throw e;
+                    }
+                    closeQuietly(single);
+                    single = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    producer = producer(single);
+                    String why = LogText.safe(e.getMessage());
+                    LOG.warn("The queue refused an event of app {} (answered 400): {}",
+                            LogText.safe(p.properties.get(Delivery.APP_ID)), why);
+                    p.done.completeExceptionally(new IngestRejectedException(400,
+                            "event_not_queueable", "the queue refused this event: " + why));
+                }
+            }
+        } finally {
+            closeQuietly(single);
+        }
+    }
+
+    private static void closeQuietly(Session s) {
+        try {
+            s.close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.debug("Closing an ingest session failed: {}", e.getMessage());
+        }
+    }
+
+    /**
      * Whether the broker refused the group because one of its events repeats a duplicate id it
      * has committed before (at the commit of the transaction it marked rollback-only).
      */
@@ -246,6 +304,24 @@ public final class QueueWriter extends ServiceSupport {
             }
         }
         return e.getLinkedException() instanceof ActiveMQDuplicateIdException;
+    }
+
+    /**
+     * Whether the broker refused an event for its size: message properties over the client's
+     * header limit (AMQ219022) or a message over the journal's record size (AMQ149005).
+     * Retrying cannot help such an event, and the connection is fine.
+     */
+    static boolean tooLarge(Exception e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 10; depth++) {
+            String m = t.getMessage();
+            if (m != null && (m.startsWith("AMQ219022") || m.startsWith("AMQ149005"))) {
+                return true;
+            }
+            t = t instanceof JMSException j && j.getLinkedException() != null
+                    ? j.getLinkedException() : t.getCause();
+        }
+        return false;
     }
 
     private MessageProducer producer(Session s) throws JMSException {

@@ -120,6 +120,39 @@ class QueueWriterTest {
     }
 
     @Test
+    void an_event_the_broker_refuses_fails_alone_with_a_4xx_and_its_group_is_queued()
+            throws Exception {
+        // Properties of 300,000 characters are more than the broker takes in a message header.
+        Exchange refused = event("{\"huge\":true}", "huge-1");
+        refused.getIn().setHeader("eventType", "x".repeat(300_000));
+        CountDownLatch gate = new CountDownLatch(1);
+        QueueWriter writer = started(gated(broker.connectionFactory(), gate), 1);
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Exchange e = event("{\"n\":" + i + "}", "fine-" + i);
+            others.add(CompletableFuture.runAsync(() -> write(writer, e)));
+        }
+        CompletableFuture<Void> huge = CompletableFuture.runAsync(() -> write(writer, refused));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.waitingCount() == 6);
+        gate.countDown();
+
+        CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> huge.get(30, TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(IngestRejectedException.class)
+                .rootCause().satisfies(e -> {
+                    assertThat(((IngestRejectedException) e).status()).isEqualTo(400);
+                    assertThat(((IngestRejectedException) e).code())
+                            .isEqualTo("event_not_queueable");
+                });
+        assertThat(drain(6)).extracting(TextMessage::getText).hasSize(5)
+                .allMatch(text -> text.startsWith("{\"n\":"));
+
+        // The writer goes on serving.
+        writer.write(event("{\"after\":true}", "after-1"));
+        assertThat(drain(1)).extracting(TextMessage::getText).containsExactly("{\"after\":true}");
+    }
+
+    @Test
     void a_write_the_broker_cannot_take_fails_instead_of_waiting() throws Exception {
         QueueWriter writer = started(broker.connectionFactory(), 2);
         broker.stop();

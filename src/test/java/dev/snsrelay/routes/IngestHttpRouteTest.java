@@ -134,6 +134,36 @@ class IngestHttpRouteTest extends RouteTestSupport {
     // --- Refused requests -----------------------------------------------------------------------
 
     @Test
+    void event_type_over_255_characters_is_a_400_type_too_long() throws Exception {
+        String longest = "{\"type\":\"" + "t".repeat(255) + "\",\"text\":\"fits\"}";
+        String over = "{\"type\":\"" + "t".repeat(256) + "\",\"text\":\"too long\"}";
+        assertRefused(post(APP, over.getBytes(UTF_8), request(JSON)), 400, "type_too_long");
+
+        MockEndpoint queue = getMockEndpoint("mock:queue");
+        queue.expectedBodiesReceived(longest);
+        assertThat(status(post(APP, longest.getBytes(UTF_8), request(JSON)))).isEqualTo(202);
+        MockEndpoint.assertIsSatisfied(context, 5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void fifo_channel_that_sns_would_not_take_as_a_group_orders_by_app_instead() throws Exception {
+        String longChannel = "{\"type\":\"message.new\",\"cid\":\"" + "c".repeat(200_000) + "\"}";
+        String shortChannel = "{\"type\":\"message.new\",\"cid\":\"messaging:general\"}";
+        MockEndpoint queue = getMockEndpoint("mock:queue");
+        queue.expectedMessageCount(2);
+
+        post(FIFO_APP, longChannel.getBytes(UTF_8), request(JSON));
+        post(FIFO_APP, shortChannel.getBytes(UTF_8), request(JSON));
+
+        MockEndpoint.assertIsSatisfied(context, 5, TimeUnit.SECONDS);
+        // The same group SNS will get (the channel when it is a valid group id, else the app),
+        // so the queue never holds a property as long as the channel.
+        assertThat(queue.getReceivedExchanges()).extracting(
+                e -> e.getIn().getHeader(HttpIngest.GROUP_ID, String.class))
+                .containsExactly(FIFO_APP + ":" + FIFO_APP, FIFO_APP + ":messaging:general");
+    }
+
+    @Test
     void body_that_is_not_json_is_a_400_invalid_json() {
         assertRefused(post(APP, "this is not json".getBytes(UTF_8), request(JSON)),
                 400, "invalid_json");
