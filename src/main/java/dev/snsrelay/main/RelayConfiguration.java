@@ -22,6 +22,7 @@ import dev.snsrelay.broker.DeadLetters;
 import dev.snsrelay.dashboard.DashboardAssets;
 import dev.snsrelay.deliver.BatchDeliverer;
 import dev.snsrelay.deliver.Delivery;
+import dev.snsrelay.http.UnavailableReplies;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
 import dev.snsrelay.ingest.QueueWriter;
@@ -224,6 +225,7 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext context) {
+                UnavailableReplies.install(context, Integer.parseInt(port), mapper);
                 // Camel's own endpoint summary shows the wildcard address whatever the bind address is.
                 LOG.info("sns-relay ready on http://{}:{}: events at /v1/apps/<app>/events, "
                         + "admin API at /v1, dashboard at /dashboard, health and metrics at "
