@@ -22,7 +22,7 @@ import dev.snsrelay.broker.DeadLetters;
 import dev.snsrelay.dashboard.DashboardAssets;
 import dev.snsrelay.deliver.BatchDeliverer;
 import dev.snsrelay.deliver.Delivery;
-import dev.snsrelay.http.UnavailableReplies;
+import dev.snsrelay.http.IngestGate;
 import dev.snsrelay.ingest.EventJson;
 import dev.snsrelay.ingest.HttpIngest;
 import dev.snsrelay.ingest.QueueWriter;
@@ -171,11 +171,12 @@ public final class RelayConfiguration implements CamelConfiguration {
                 .register(meters);
 
         ObjectMapper mapper = new ObjectMapper();
+        int maxBodyBytes = intProp(props, "relay.ingest.max-body-bytes", 2_097_152);
         EventJson json = new EventJson(intProp(props, "relay.ingest.max-depth", 64));
         FailureClassifier classifier = classifier(props);
 
         camel.getRegistry().bind("httpIngest", new HttpIngest(store, json, mapper, metrics,
-                intProp(props, "relay.ingest.max-body-bytes", 2_097_152)));
+                maxBodyBytes));
         Delivery delivery = new Delivery(store, clients, json, mapper, classifier, metrics,
                 brokerOptions.maxDeliveryAttempts(), eventTypeAttribute,
                 prop(props, "relay.sns.event-id-attribute", ""));
@@ -225,7 +226,8 @@ public final class RelayConfiguration implements CamelConfiguration {
         camel.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext context) {
-                UnavailableReplies.install(context, Integer.parseInt(port), mapper);
+                IngestGate.install(context, Integer.parseInt(port), mapper, metrics,
+                        maxBodyBytes);
                 // Camel's own endpoint summary shows the wildcard address whatever the bind address is.
                 LOG.info("sns-relay ready on http://{}:{}: events at /v1/apps/<app>/events, "
                         + "admin API at /v1, dashboard at /dashboard, health and metrics at "

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +21,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
@@ -126,6 +134,42 @@ class IngestHardeningEndToEndTest {
         var tooLarge = relay.postEvent("open-app", huge, null);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(json(tooLarge).get("code").asText()).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void a_body_declared_over_the_cap_gets_its_413_before_it_is_sent() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(),
+                relay.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/apps/open-app/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: "
+                    + (DECODED_CAP + 1) + "\r\n\r\n{\"type\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            // Only the headers and a few bytes were sent: the answer comes without the rest.
+            String answer = readAnswer(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(JSON.readTree(body).get("code").asText()).isEqualTo("body_too_large");
+        }
+    }
+
+    /** The status line, headers and a Content-Length body of one HTTP answer. */
+    private static String readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the answer ended early: " + head);
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     @Test
