@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Broker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** How long a stopping broker waits for its clients to disconnect. */
+    private static final long GRACEFUL_SHUTDOWN_MS = 10_000;
     private static final String RELAY_ROLE = "relay";
     private static final String PRODUCER_ROLE = "producer";
     private static final String INTERNAL_USER = "sns-relay-internal";
@@ -127,6 +129,9 @@ public final class Broker extends ServiceSupport {
         config.setSecurityEnabled(true);
         config.setJMXManagementEnabled(false);
         config.setGracefulShutdownEnabled(true);
+        // Clients get this long to finish and disconnect; then the broker closes them. Without
+        // a bound, one JMS producer that stays connected held the relay's stop for ever.
+        config.setGracefulShutdownTimeout(GRACEFUL_SHUTDOWN_MS);
         config.setJournalDirectory(options.dataDir().resolve("journal").toString());
         config.setBindingsDirectory(options.dataDir().resolve("bindings").toString());
         config.setLargeMessagesDirectory(options.dataDir().resolve("large-messages").toString());
