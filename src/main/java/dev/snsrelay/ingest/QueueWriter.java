@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -298,12 +299,7 @@ public final class QueueWriter extends ServiceSupport {
      * has committed before (at the commit of the transaction it marked rollback-only).
      */
     static boolean repeatedId(JMSException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ActiveMQDuplicateIdException) {
-                return true;
-            }
-        }
-        return e.getLinkedException() instanceof ActiveMQDuplicateIdException;
+        return anyCause(e, t -> t instanceof ActiveMQDuplicateIdException);
     }
 
     /**
@@ -312,14 +308,21 @@ public final class QueueWriter extends ServiceSupport {
      * Retrying cannot help such an event, and the connection is fine.
      */
     static boolean tooLarge(Exception e) {
+        return anyCause(e, t -> t.getMessage() != null
+                && (t.getMessage().startsWith("AMQ219022")
+                        || t.getMessage().startsWith("AMQ149005")));
+    }
+
+    /** The exception, its causes and the JMS exceptions' linked ones, a few levels deep. */
+    private static boolean anyCause(Throwable e, Predicate<Throwable> test) {
         Throwable t = e;
         for (int depth = 0; t != null && depth < 10; depth++) {
-            String m = t.getMessage();
-            if (m != null && (m.startsWith("AMQ219022") || m.startsWith("AMQ149005"))) {
+            if (test.test(t) || t instanceof JMSException j && j.getLinkedException() != null
+                    && test.test(j.getLinkedException())) {
                 return true;
             }
-            t = t instanceof JMSException j && j.getLinkedException() != null
-                    ? j.getLinkedException() : t.getCause();
+            t = t.getCause() != null ? t.getCause()
+                    : t instanceof JMSException j ? j.getLinkedException() : null;
         }
         return false;
     }
